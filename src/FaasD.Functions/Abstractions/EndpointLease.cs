@@ -1,0 +1,46 @@
+namespace FaasD.Functions.Abstractions;
+
+public enum EndpointStatus
+{
+    Ready,
+    NotFound,
+    /// <summary>The function exists but cannot serve (no task and it could not be started, or the wait queue is full): 503.</summary>
+    Unavailable,
+    /// <summary>Waking the function took longer than the configured wait: 504.</summary>
+    Timeout,
+}
+
+/// <summary>
+/// The outcome of resolving a function on the hot path. A struct so that a warm request allocates nothing;
+/// disposing it tells the function's tracker that the request is over.
+/// </summary>
+public readonly struct EndpointLease : IDisposable
+{
+    private readonly IInflightTracker? _tracker;
+
+    public EndpointLease(EndpointStatus status, string? destinationPrefix, IInflightTracker? tracker, string? reason = null)
+    {
+        Status = status;
+        DestinationPrefix = destinationPrefix;
+        _tracker = tracker;
+        Reason = reason;
+    }
+
+    public EndpointStatus Status { get; }
+
+    /// <summary>e.g. "http://10.62.0.7:8080"; set only when <see cref="Status"/> is Ready.</summary>
+    public string? DestinationPrefix { get; }
+
+    /// <summary>One line for the caller when the status is not Ready.</summary>
+    public string? Reason { get; }
+
+    public static EndpointLease Failed(EndpointStatus status, string reason) => new(status, null, null, reason);
+
+    public void Dispose() => _tracker?.RequestEnded();
+}
+
+/// <summary>Counts in-flight requests and last-use time for one function (lock-free).</summary>
+public interface IInflightTracker
+{
+    void RequestEnded();
+}

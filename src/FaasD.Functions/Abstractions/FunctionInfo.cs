@@ -1,0 +1,30 @@
+namespace FaasD.Functions.Abstractions;
+
+/// <summary>A deployed function as read back from the platform.</summary>
+public sealed record FunctionInfo
+{
+    public required FunctionSpec Spec { get; init; }
+
+    /// <summary>Desired replicas: 1 when the function should serve, 0 when it is scaled to zero.</summary>
+    public int Replicas { get; init; }
+
+    /// <summary>Replicas that can answer a request right now (task running and not frozen).</summary>
+    public int AvailableReplicas { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Lifecycle state for operators (Running, Paused, Stopped, ...).</summary>
+    public FunctionState State { get; init; }
+}
+
+public enum FunctionState
+{
+    Unknown = 0,
+    Creating,
+    Running,
+    Pausing,
+    Paused,
+    Resuming,
+    Stopped,
+    Removing,
+}

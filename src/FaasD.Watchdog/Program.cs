@@ -1,0 +1,6 @@
+namespace FaasD.Watchdog;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}

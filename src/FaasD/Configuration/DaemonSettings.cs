@@ -1,0 +1,30 @@
+namespace FaasD.Configuration;
+
+/// <summary>Everything `faasd up` can be told, after flags and FAASD_* environment variables are applied.</summary>
+public sealed record DaemonSettings
+{
+    public int Port { get; init; } = 8080;
+    public string BindAddress { get; init; } = "0.0.0.0";
+    public string StateDir { get; init; } = "/var/lib/faasd";
+    public string ContainerdSocket { get; init; } = "/run/containerd/containerd.sock";
+    public string CniConfDir { get; init; } = "/etc/cni/net.d";
+    public string CniConfFile { get; init; } = "10-openfaas.conflist";
+    public IReadOnlyList<string> CniBinDirs { get; init; } = ["/opt/cni/bin", "/usr/lib/cni"];
+    public string Snapshotter { get; init; } = "overlayfs";
+    public string DockerConfig { get; init; } = "/var/lib/faasd/.docker/config.json";
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+    public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan UpstreamTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
+    public bool ScaleToZero { get; init; }
+    public TimeSpan ScaleToZeroIdle { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan? ScaleToZeroStopAfter { get; init; }
+    public int WakeQueueLength { get; init; } = 1000;
+    public TimeSpan WakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public string LogLevel { get; init; } = "Information";
+
+    public string SecretsDir => Path.Combine(StateDir, "secrets");
+    public string LogsDir => Path.Combine(StateDir, "logs");
+    public string NetworkStateDir => Path.Combine(StateDir, "network");
+    public string CniConfPath => Path.Combine(CniConfDir, CniConfFile);
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Logging;
+
+namespace FaasD.Containerd;
+
+/// <summary>What every scope and helper shares, passed along as one value instead of a parameter list.</summary>
+internal sealed record ContainerdScopeDependencies(ILoggerFactory LoggerFactory, TimeProvider TimeProvider);

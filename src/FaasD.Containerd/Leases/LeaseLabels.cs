@@ -1,0 +1,13 @@
+using System.Globalization;
+
+namespace FaasD.Containerd.Leases;
+
+/// <summary>Labels containerd's garbage collector reads on leases and other objects.</summary>
+public static class LeaseLabels
+{
+    /// <summary>RFC 3339 time after which the garbage collector deletes the lease and releases what it held.</summary>
+    public const string Expire = "containerd.io/gc.expire";
+
+    public static string FormatExpiry(DateTimeOffset expiresAt) =>
+        expiresAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

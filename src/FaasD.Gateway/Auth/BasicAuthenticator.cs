@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace FaasD.Gateway.Auth;
+
+/// <summary>
+/// HTTP Basic auth as faas-provider does it: the user compared exactly, the password in constant time.
+/// Every failure (no header, another scheme such as faas-cli's empty <c>Bearer </c>, wrong credentials)
+/// answers 401 with <c>WWW-Authenticate: Basic realm="Restricted"</c> and the body <c>invalid credentials</c>.
+/// </summary>
+internal sealed class BasicAuthenticator
+{
+    private const int MaxDecodedLength = 1024;
+    private static readonly byte[] s_unauthorizedBody = "invalid credentials"u8.ToArray();
+
+    private readonly bool _enabled;
+    private readonly byte[] _user;
+    private readonly byte[] _password;
+    private readonly ILogger<BasicAuthenticator> _logger;
+
+    public BasicAuthenticator(IOptions<GatewayOptions> options, ILogger<BasicAuthenticator> logger)
+    {
+        var value = options.Value;
+        _enabled = value.BasicAuthEnabled;
+        _user = Encoding.UTF8.GetBytes(value.BasicAuthUser?.Trim() ?? "");
+        _password = Encoding.UTF8.GetBytes(value.BasicAuthPassword?.Trim() ?? "");
+        _logger = logger;
+        if (_enabled && (_user.Length == 0 || _password.Length == 0))
+        {
+            Log.NoCredentials(logger);
+        }
+    }
+
+    /// <summary>Wraps an endpoint so it runs only for an authenticated caller.</summary>
+    public RequestDelegate Require(RequestDelegate next) => context =>
+        IsAuthorized(context.Request) ? next(context) : WriteUnauthorizedAsync(context);
+
+    public bool IsAuthorized(HttpRequest request)
+    {
+        if (!_enabled)
+        {
+            return true;
+        }
+
+        if (_user.Length == 0 || _password.Length == 0)
+        {
+            return false;
+        }
+
+        var header = request.Headers.Authorization;
+        if (header.Count != 1 || header[0] is not { } value)
+        {
+            return false;
+        }
+
+        const string Scheme = "Basic ";
+        if (!value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var ok = Check(value.AsSpan(Scheme.Length).Trim());
+        if (!ok)
+        {
+            Log.Rejected(_logger, request.Path);
+        }
+
+        return ok;
+    }
+
+    private bool Check(ReadOnlySpan<char> base64)
+    {
+        if (base64.Length == 0 || base64.Length > MaxDecodedLength * 4 / 3 + 4)
+        {
+            return false;
+        }
+
+        Span<byte> encoded = stackalloc byte[base64.Length];
+        for (var i = 0; i < base64.Length; i++)
+        {
+            if (base64[i] > 0x7F)
+            {
+                return false;
+            }
+
+            encoded[i] = (byte)base64[i];
+        }
+
+        Span<byte> decoded = stackalloc byte[Base64.GetMaxDecodedFromUtf8Length(encoded.Length)];
+        if (Base64.DecodeFromUtf8(encoded, decoded, out _, out var written) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        decoded = decoded[..written];
+        var colon = decoded.IndexOf((byte)':');
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var userOk = decoded[..colon].SequenceEqual(_user);
+        var passwordOk = CryptographicOperations.FixedTimeEquals(decoded[(colon + 1)..], _password);
+        return userOk & passwordOk;
+    }
+
+    private static Task WriteUnauthorizedAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status401Unauthorized;
+        response.Headers[HeaderNames.WWWAuthenticate] = "Basic realm=\"Restricted\"";
+        return response.Body.WriteAsync(s_unauthorizedBody, context.RequestAborted).AsTask();
+    }
+
+    private static class Log
+    {
+        private static readonly Action<ILogger, Exception?> s_noCredentials = LoggerMessage.Define(
+            LogLevel.Warning,
+            new EventId(100, "NoCredentials"),
+            "Basic auth is enabled but no user or password is configured: every /system request will be refused");
+
+        private static readonly Action<ILogger, string, Exception?> s_rejected = LoggerMessage.Define<string>(
+            LogLevel.Information,
+            new EventId(101, "CredentialsRejected"),
+            "Rejected basic-auth credentials for {Path}");
+
+        public static void NoCredentials(ILogger logger) => s_noCredentials(logger, null);
+
+        public static void Rejected(ILogger logger, PathString path) => s_rejected(logger, path.Value ?? "", null);
+    }
+}

@@ -1,0 +1,50 @@
+using FaasD.Functions.Abstractions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace FaasD.Gateway.Http;
+
+/// <summary>A namespace chosen for a request, or the reason it cannot be used.</summary>
+internal readonly record struct NamespaceResult(string? Namespace, int ErrorStatus, string? Error)
+{
+    public bool Succeeded => Namespace is not null;
+}
+
+/// <summary>
+/// Picks the namespace of a <c>/system/*</c> call: the body's, else <c>?namespace=</c>, else the default
+/// (accepting both everywhere, as the contract recommends), and checks it is an OpenFaaS namespace.
+/// </summary>
+internal sealed class NamespaceResolver(INamespaceStore namespaces, IOptions<GatewayOptions> options)
+{
+    public const string NotValid = "namespace not valid";
+
+    private readonly string _default = options.Value.DefaultNamespace;
+
+    public string DefaultNamespace => _default;
+
+    public async Task<NamespaceResult> ResolveAsync(HttpContext context, string? fromBody)
+    {
+        var name = !string.IsNullOrEmpty(fromBody) ? fromBody : context.Request.Query["namespace"].ToString();
+        if (string.IsNullOrEmpty(name) || name == _default)
+        {
+            return new NamespaceResult(_default, 0, null);
+        }
+
+        if (!Names.IsDnsLabel(name))
+        {
+            return new NamespaceResult(null, StatusCodes.Status400BadRequest, NotValid);
+        }
+
+        try
+        {
+            return await namespaces.IsValidAsync(name, context.RequestAborted)
+                ? new NamespaceResult(name, 0, null)
+                : new NamespaceResult(null, StatusCodes.Status400BadRequest, NotValid);
+        }
+        catch (FunctionPlatformException ex)
+        {
+            var status = ex.Kind == FunctionErrorKind.NotFound ? StatusCodes.Status400BadRequest : PlatformErrors.StatusFor(ex.Kind);
+            return new NamespaceResult(null, status, ex.Message);
+        }
+    }
+}

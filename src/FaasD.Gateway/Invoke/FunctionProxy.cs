@@ -1,0 +1,252 @@
+using System.Globalization;
+using System.Net.Sockets;
+using FaasD.Functions.Abstractions;
+using FaasD.Gateway.Http;
+using FaasD.Gateway.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace FaasD.Gateway.Invoke;
+
+/// <summary>
+/// The hot path: <c>/function/{name}[.{namespace}]/{path}</c>, any method, no auth.
+/// <code>
+///   client ──► parse name.ns ──► platform.AcquireEndpointAsync ──► (not ready) 404 / 503 / 504
+///                                      │ ready: destination prefix + lease
+///                                      ▼
+///              call headers (X-Call-Id, X-Start-Time, X-Forwarded-*) ──► IHttpForwarder over the shared client
+///                                      │ ForwarderError (result, not exception) ──► 500 "Can't reach service"
+///                                      ▼
+///              counters (lock-free) ◄── response streamed back; lease disposed when the request ends
+/// </code>
+/// Nothing here takes a lock; per warm request the extra allocations are the name string, the destination URI
+/// (which YARP would build anyway), the X-Start-Time value and X-Forwarded-For, and the call id when the caller sent none.
+/// </summary>
+internal sealed class FunctionProxy(
+    IFunctionPlatform platform,
+    IHttpForwarder forwarder,
+    FunctionHttpClient httpClient,
+    InvocationMetrics metrics,
+    TimeProvider time,
+    IOptions<GatewayOptions> options,
+    ILogger<FunctionProxy> logger)
+{
+    internal const string InternalHeader = "X-OpenFaaS-Internal";
+    private const string ForwardedHost = "X-Forwarded-Host";
+    private const string ForwardedFor = "X-Forwarded-For";
+
+    private readonly string _defaultNamespace = options.Value.DefaultNamespace;
+    private readonly long? _maxFunctionBody = options.Value.MaxFunctionRequestBodySize;
+    private readonly string _userAgent = "faasd-gateway/" + options.Value.Version;
+    private readonly InvokeTransformer _transformer = new("faasd/" + options.Value.Version);
+
+    public void Map(IEndpointRouteBuilder endpoints)
+    {
+        RequestDelegate invoke = InvokeAsync;
+        endpoints.Map("/function/{name}", invoke);
+        endpoints.Map("/function/{name}/{**path}", invoke);
+    }
+
+    internal async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!InvokeTarget.TryParse(InvokeTarget.RawPath(context), _defaultNamespace, out var target))
+        {
+            await GatewayResponses.WriteErrorAsync(
+                context, StatusCodes.Status404NotFound, $"error finding function {request.Path.Value}: invalid function name");
+            return;
+        }
+
+        var cancellation = context.RequestAborted;
+        EndpointLease lease;
+        try
+        {
+            lease = await platform.AcquireEndpointAsync(target.Namespace, target.Name, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (FunctionPlatformException ex)
+        {
+            // The hot path reports through the lease; a throw is a platform bug, still answered in the same shape.
+            await PlatformErrors.WriteAsync(context, ex);
+            return;
+        }
+
+        using (lease)
+        {
+            if (lease.Status == EndpointStatus.NotFound)
+            {
+                // Not counted, like calls rejected by the upstream gateway's scale-from-zero check.
+                await GatewayResponses.WriteErrorAsync(
+                    context,
+                    StatusCodes.Status404NotFound,
+                    $"error finding function {target.Name}.{target.Namespace}: {lease.Reason ?? "not found"}");
+                return;
+            }
+
+            var counters = metrics.For(target.Namespace, target.Name);
+            counters.OnStarted();
+            if (lease.Status != EndpointStatus.Ready || lease.DestinationPrefix is null)
+            {
+                await WriteNotReadyAsync(context, target, lease);
+            }
+            else
+            {
+                await ForwardAsync(context, target, lease.DestinationPrefix);
+            }
+
+            counters.OnCompleted(context.Response.StatusCode);
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, InvokeTarget target, string destinationPrefix)
+    {
+        var request = context.Request;
+        var headers = request.Headers;
+        var startTime = UnixNanoseconds(time.GetUtcNow()).ToString(CultureInfo.InvariantCulture);
+        headers[InvokeTransformer.StartTime] = startTime;
+        if (StringValues.IsNullOrEmpty(headers[InvokeTransformer.CallId]))
+        {
+            var callId = Guid.NewGuid().ToString();
+            headers[InvokeTransformer.CallId] = callId;
+            // Marks the id as ours: the transformer echoes it on the response only in that case.
+            context.Response.Headers[InvokeTransformer.CallId] = callId;
+        }
+
+        if (!headers.ContainsKey(ForwardedHost))
+        {
+            headers[ForwardedHost] = request.Host.Value;
+        }
+
+        if (!headers.ContainsKey(ForwardedFor) && ClientAddress(context.Connection) is { } client)
+        {
+            headers[ForwardedFor] = client;
+        }
+
+        if (StringValues.IsNullOrEmpty(headers.UserAgent))
+        {
+            headers.UserAgent = _userAgent;
+        }
+
+        var sizeLimit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is { IsReadOnly: false })
+        {
+            // Function bodies are streamed, not held: Kestrel's global cap (30 MB by default) does not apply.
+            sizeLimit.MaxRequestBodySize = _maxFunctionBody;
+        }
+
+        var error = await forwarder.SendAsync(
+            context, destinationPrefix, httpClient.Invoker, httpClient.RequestConfig, _transformer, context.RequestAborted);
+        if (error != ForwarderError.None)
+        {
+            await HandleErrorAsync(context, target, error);
+        }
+    }
+
+    private async Task HandleErrorAsync(HttpContext context, InvokeTarget target, ForwarderError error)
+    {
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        var response = context.Response;
+        switch (error)
+        {
+            case ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled:
+                // The caller went away; there is nobody to answer.
+                Log.Canceled(logger, target.Name, target.Namespace, error);
+                return;
+            case ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient:
+                // The caller's side failed; YARP already chose the status (400) if it still could.
+                Log.ClientFailed(logger, target.Name, target.Namespace, error, exception);
+                return;
+        }
+
+        Log.UpstreamFailed(logger, target.Name, target.Namespace, error, exception);
+        if (response.HasStarted)
+        {
+            // The body was already streaming; YARP aborts the connection so the caller sees a truncated response.
+            return;
+        }
+
+        response.Clear();
+        await WriteProxyErrorAsync(context, StatusCodes.Status500InternalServerError, $"Can't reach service for: {target.Name}.");
+    }
+
+    private Task WriteNotReadyAsync(HttpContext context, InvokeTarget target, EndpointLease lease)
+    {
+        Log.NotReady(logger, target.Name, target.Namespace, lease.Status, lease.Reason);
+        return lease.Status == EndpointStatus.Timeout
+            ? WriteProxyErrorAsync(
+                context,
+                StatusCodes.Status504GatewayTimeout,
+                lease.Reason ?? $"Timed out waiting for function {target.Name}.{target.Namespace} to become ready.")
+            : WriteProxyErrorAsync(context, StatusCodes.Status503ServiceUnavailable, $"No endpoints available for: {target.Name}.");
+    }
+
+    /// <summary>faas-provider's proxy errors: status, <c>X-OpenFaaS-Internal: proxy</c>, the text without newline.</summary>
+    private static Task WriteProxyErrorAsync(HttpContext context, int statusCode, string message)
+    {
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = GatewayResponses.PlainTextUtf8;
+        response.Headers[InternalHeader] = "proxy";
+        return response.WriteAsync(message, context.RequestAborted);
+    }
+
+    private static long UnixNanoseconds(DateTimeOffset now) => (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+
+    /// <summary>The caller as Go prints <c>RemoteAddr</c>: <c>ip:port</c>, IPv6 in brackets.</summary>
+    private static string? ClientAddress(ConnectionInfo connection)
+    {
+        var address = connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return null;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var port = connection.RemotePort.ToString(CultureInfo.InvariantCulture);
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+    }
+
+    private static class Log
+    {
+        private static readonly Action<ILogger, string, string, EndpointStatus, string?, Exception?> s_notReady =
+            LoggerMessage.Define<string, string, EndpointStatus, string?>(
+                LogLevel.Information, new EventId(600, "FunctionNotReady"), "Function {Name}.{Namespace} is not ready: {Status} {Reason}");
+
+        private static readonly Action<ILogger, string, string, ForwarderError, Exception?> s_upstreamFailed =
+            LoggerMessage.Define<string, string, ForwarderError>(
+                LogLevel.Warning, new EventId(601, "UpstreamFailed"), "Forwarding to function {Name}.{Namespace} failed: {Error}");
+
+        private static readonly Action<ILogger, string, string, ForwarderError, Exception?> s_clientFailed =
+            LoggerMessage.Define<string, string, ForwarderError>(
+                LogLevel.Debug, new EventId(602, "ClientFailed"), "The caller of {Name}.{Namespace} failed: {Error}");
+
+        private static readonly Action<ILogger, string, string, ForwarderError, Exception?> s_canceled =
+            LoggerMessage.Define<string, string, ForwarderError>(
+                LogLevel.Debug, new EventId(603, "InvocationCanceled"), "The caller of {Name}.{Namespace} went away: {Error}");
+
+        public static void NotReady(ILogger logger, string name, string ns, EndpointStatus status, string? reason) =>
+            s_notReady(logger, name, ns, status, reason, null);
+
+        public static void UpstreamFailed(ILogger logger, string name, string ns, ForwarderError error, Exception? exception) =>
+            s_upstreamFailed(logger, name, ns, error, exception);
+
+        public static void ClientFailed(ILogger logger, string name, string ns, ForwarderError error, Exception? exception) =>
+            s_clientFailed(logger, name, ns, error, exception);
+
+        public static void Canceled(ILogger logger, string name, string ns, ForwarderError error) => s_canceled(logger, name, ns, error, null);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Buffers;
+using FaasD.Watchdog.Configuration;
+using FaasD.Watchdog.Diagnostics;
+using FaasD.Watchdog.Output;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace FaasD.Watchdog.Functions;
+
+/// <summary>
+/// streaming mode: fork per request and send stdout to the client as the function writes it, so large or slow
+/// outputs never sit in memory. Once the first byte is out the status is fixed at 200; a later failure aborts
+/// the connection (the client sees a truncated chunked response) instead of appending error text to the body.
+/// </summary>
+internal sealed class StreamingHandler(WatchdogOptions options, FunctionOutput functionOutput, TimeProvider time, ILogger<StreamingHandler> logger)
+    : IFunctionHandler
+{
+    private const int BufferSize = 64 * 1024;
+
+    public async Task HandleAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        FunctionProcess process;
+        try
+        {
+            process = FunctionProcess.Start(options.Command, CgiEnvironment.For(context.Request, classic: false));
+        }
+        catch (FunctionStartException e)
+        {
+            Log.StartFailed(logger, e.Message);
+            await ResponseText.WriteAsync(context.Response, StatusCodes.Status500InternalServerError, e.Message + "\n", cancellationToken);
+            return;
+        }
+
+        using (process)
+        {
+            try
+            {
+                await RunAsync(context, process, cancellationToken);
+            }
+            finally
+            {
+                // Whatever ended the request, no function may outlive it.
+                process.Kill();
+            }
+        }
+    }
+
+    private async Task RunAsync(HttpContext context, FunctionProcess process, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        var started = time.GetTimestamp();
+        using var exec = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.ExecTimeout > TimeSpan.Zero)
+        {
+            exec.CancelAfter(options.ExecTimeout);
+        }
+
+        var stderr = functionOutput.ForwardStderrAsync(process.StandardError, exec.Token);
+        var input = RequestBodyPump.CopyAsync(context.Request, process.StandardInput, options.ReadTimeout, time, process.Kill, exec.Token);
+        response.ContentType = options.ContentType;
+
+        try
+        {
+            await CopyStdoutAsync(process.StandardOutput, response, exec.Token);
+            await process.WaitForExitAsync(exec.Token);
+            await stderr.WaitAsync(exec.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            process.Kill();
+            // IOException here means the client stopped reading; like a cancellation, nobody is left to answer.
+            if (cancellationToken.IsCancellationRequested || e is IOException)
+            {
+                return;
+            }
+
+            Log.ExecTimeout(logger, options.ExecTimeout);
+            await FailAsync(context, StatusCodes.Status500InternalServerError, $"Killed process: exec_timeout {options.ExecTimeout} exceeded\n", cancellationToken);
+            return;
+        }
+
+        if (await input == BodyPumpResult.RequestBodyFailed)
+        {
+            Log.RequestBodyFailed(logger, options.ReadTimeout);
+            await FailAsync(context, StatusCodes.Status400BadRequest, "Could not read the request body\n", cancellationToken);
+            return;
+        }
+
+        if (process.ExitCode != 0)
+        {
+            Log.FunctionFailed(logger, process.ExitCode, time.GetElapsedTime(started));
+            await FailAsync(context, StatusCodes.Status500InternalServerError, $"exit status {process.ExitCode}\n", cancellationToken);
+        }
+    }
+
+    private static async Task CopyStdoutAsync(Stream stdout, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int read;
+            while ((read = await stdout.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                // Kestrel flushes each write, which is what makes this streaming rather than buffering.
+                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Task FailAsync(HttpContext context, int statusCode, string text, CancellationToken cancellationToken)
+    {
+        if (!context.Response.HasStarted)
+        {
+            return ResponseText.WriteAsync(context.Response, statusCode, text, cancellationToken);
+        }
+
+        Log.StreamAborted(logger);
+        context.Abort();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,54 @@
+using FaasD.Network.Cni;
+using FaasD.Network.Namespaces;
+using FaasD.Network.State;
+
+namespace FaasD.Network;
+
+/// <summary>Undoing attachments: a finished one on detach, a stale or half-made one found later, a failed one at once.</summary>
+public sealed partial class CniNetworkManager
+{
+    /// <summary>DEL with exactly the config, container id and result of the ADD, then the netns, then the record.</summary>
+    private async Task ReleaseAsync(AttachmentRecord record, CancellationToken cancellationToken)
+    {
+        var network = CniNetworkConfig.Parse(record.Network.ToJsonString());
+        var args = new CniRuntimeArgs(record.ContainerId, record.NetnsPath, record.InterfaceName);
+        var added = record.Result is null ? null : CniResult.Parse(record.Result);
+        await TearDownAsync(network, args, added, cancellationToken);
+        _store.Delete(record.Id);
+    }
+
+    private async Task TearDownAsync(CniNetworkConfig network, CniRuntimeArgs args, CniResult? added, CancellationToken cancellationToken)
+    {
+        if (NamedNetworkNamespaces.IsNamespace(args.NetnsPath))
+        {
+            await _cni.DeleteAsync(network, args, added, cancellationToken);
+        }
+        else
+        {
+            // No namespace to enter: an empty CNI_NETNS tells plugins to release what lives outside it (IPAM, iptables).
+            await _cni.DeleteAsync(network, args with { NetnsPath = "" }, added, cancellationToken);
+        }
+
+        // Loopback needs no DEL: lo lives and dies with the namespace.
+        NamedNetworkNamespaces.Remove(args.NetnsPath);
+    }
+
+    /// <summary>
+    /// Undoes a failed attach, also when the caller cancelled: a half-made attachment would leak a lease. If undoing
+    /// fails too, the pending record stays so the next Attach, Get or Detach of the id finishes the job.
+    /// </summary>
+    private async Task RollBackAsync(AttachmentRecord pending, CniNetworkConfig network, CniResult? added)
+    {
+        using var cleanup = new CancellationTokenSource(_options.CleanupTimeout);
+        try
+        {
+            var args = new CniRuntimeArgs(pending.ContainerId, pending.NetnsPath, pending.InterfaceName);
+            await TearDownAsync(network, args, added, cleanup.Token);
+            _store.Delete(pending.Id);
+        }
+        catch (Exception e) when (e is NetworkException or IOException or OperationCanceledException)
+        {
+            LogRollBackFailed(e, pending.Id);
+        }
+    }
+}

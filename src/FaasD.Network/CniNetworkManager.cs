@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using FaasD.Network.Cni;
+using FaasD.Network.Concurrency;
+using FaasD.Network.Namespaces;
+using FaasD.Network.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaasD.Network;
+
+/// <summary>
+/// Named netns + CNI, with every attachment's config and result recorded so a restarted daemon knows its IPs.
+/// Order makes crashes recoverable: a pending record (config, CNI container id), the netns, CNI ADD, the final record;
+/// teardown runs DEL, removes the netns, then the record. A lease or veth therefore never exists without a record that
+/// leads back to it, and a netns without a record never saw ADD.
+/// Calls for one id are serialised; different ids run in parallel (host-local IPAM locks its own store).
+/// </summary>
+public sealed partial class CniNetworkManager : INetworkManager
+{
+    private const string LoopbackInterface = "lo";
+
+    private readonly NetworkOptions _options;
+    private readonly ILogger _logger;
+    private readonly NamedNetworkNamespaces _namespaces;
+    private readonly CniNetworkRunner _cni;
+    private readonly AttachmentStore _store;
+    private readonly KeyedLock _locks = new();
+
+    public CniNetworkManager(IOptions<NetworkOptions> options, ILogger<CniNetworkManager> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _namespaces = new NamedNetworkNamespaces(_options.NetnsDirectory);
+        _cni = new CniNetworkRunner(new CniPluginRunner(new CniPluginLocator(_options.PluginDirectories), _options.PluginTimeout), logger);
+        _store = new AttachmentStore(_options.StateDirectory);
+    }
+
+    public string NetnsPathFor(string id) => _namespaces.PathFor(NetworkIds.Validate(id));
+
+    public async Task<NetworkAttachment> AttachAsync(string id, CancellationToken cancellationToken)
+    {
+        var netnsPath = NetnsPathFor(id);
+        using var held = await _locks.AcquireAsync(id, cancellationToken);
+
+        var existing = await _store.ReadAsync(id, cancellationToken);
+        if (existing is { Result: not null } && NamedNetworkNamespaces.IsNamespace(existing.NetnsPath))
+        {
+            return ToAttachment(existing);
+        }
+
+        if (existing is not null)
+        {
+            // A record without a live netns (reboot) or without a result (crashed attach): release what it leads to.
+            LogReleasingLeftover(id);
+            await ReleaseAsync(existing, cancellationToken);
+        }
+        else
+        {
+            // No record means no ADD ever ran for it, so a leftover netns holds nothing but itself.
+            NamedNetworkNamespaces.Remove(netnsPath);
+        }
+
+        var network = await LoadNetworkAsync(cancellationToken);
+
+        // Missing plugins fail here, before anything exists that would need cleaning up.
+        _cni.EnsureInstalled(CniNetworkConfig.Loopback);
+        _cni.EnsureInstalled(network);
+
+        var args = new CniRuntimeArgs(NewContainerId(id), netnsPath, _options.InterfaceName);
+        var pending = new AttachmentRecord(id, netnsPath, args.ContainerId, args.InterfaceName, network.ToJson(), Result: null);
+        var progress = new CniAddProgress();
+        try
+        {
+            await _store.WriteAsync(pending, cancellationToken);
+            await _namespaces.EnsureAsync(id, cancellationToken);
+            await _cni.AddAsync(CniNetworkConfig.Loopback, args with { InterfaceName = LoopbackInterface }, progress: null, cancellationToken);
+            var result = await _cni.AddAsync(network, args, progress, cancellationToken);
+            var address = result.ContainerIPv4()
+                ?? throw new NetworkException($"CNI network '{network.Name}' returned no IPv4 address for {id}");
+
+            var attached = pending with { Result = result.Raw };
+            await _store.WriteAsync(attached, cancellationToken);
+            LogAttached(id, address.ToString(), netnsPath);
+            return ToAttachment(attached);
+        }
+        catch (Exception e)
+        {
+            LogAttachFailed(e, id);
+            await RollBackAsync(pending, network, progress.Result);
+            throw;
+        }
+    }
+
+    public async Task<NetworkAttachment?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        NetworkIds.Validate(id);
+        using var held = await _locks.AcquireAsync(id, cancellationToken);
+
+        var record = await _store.ReadAsync(id, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        if (record.Result is not null && NamedNetworkNamespaces.IsNamespace(record.NetnsPath))
+        {
+            return ToAttachment(record);
+        }
+
+        // The netns is gone (a reboot, or `ip netns delete`) or the attach never finished: the lease it holds is stale.
+        LogReleasingLeftover(id);
+        try
+        {
+            await ReleaseAsync(record, cancellationToken);
+        }
+        catch (NetworkException e)
+        {
+            // The record stays, so a later Detach or Attach retries the release.
+            LogLeftoverReleaseFailed(e, id);
+        }
+
+        return null;
+    }
+
+    public async Task DetachAsync(string id, CancellationToken cancellationToken)
+    {
+        var netnsPath = NetnsPathFor(id);
+        using var held = await _locks.AcquireAsync(id, cancellationToken);
+
+        var record = await _store.ReadAsync(id, cancellationToken);
+        if (record is not null)
+        {
+            await ReleaseAsync(record, cancellationToken);
+        }
+        else
+        {
+            // Without a record no ADD ran; at most a netns (or a bare file) is left.
+            NamedNetworkNamespaces.Remove(netnsPath);
+        }
+
+        LogDetached(id);
+    }
+
+    /// <summary>
+    /// Each attachment gets its own CNI container id (like faasd's name-pid): should an old attachment's netns vanish
+    /// without a reboot, the bridge plugin cannot remove its masquerade rule, and a reused id would then collide with it.
+    /// </summary>
+    private static string NewContainerId(string id) => $"{id}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
+
+    private async Task<CniNetworkConfig> LoadNetworkAsync(CancellationToken cancellationToken)
+    {
+        if (_options.ConfigListJson is { } inline)
+        {
+            return CniNetworkConfig.Parse(inline);
+        }
+
+        if (!File.Exists(_options.ConfigListPath))
+        {
+            LogUsingBuiltInConfig(_options.ConfigListPath);
+            return CniNetworkConfig.Parse(NetworkDefaults.ConfigList);
+        }
+
+        try
+        {
+            return CniNetworkConfig.Parse(await File.ReadAllTextAsync(_options.ConfigListPath, cancellationToken));
+        }
+        catch (CniConfigException e)
+        {
+            throw new CniConfigException($"{_options.ConfigListPath}: {e.Message}", e);
+        }
+    }
+
+    private static NetworkAttachment ToAttachment(AttachmentRecord record) =>
+        new(record.Id, record.NetnsPath, CniResult.Parse(record.Result!).ContainerIPv4()
+            ?? throw new NetworkException($"attachment record for {record.Id} has no IPv4 address"));
+}

@@ -1,0 +1,85 @@
+namespace FaasD.Images.Archives;
+
+/// <summary>A read-only window of <c>length</c> bytes over a file, starting at <c>offset</c>: one tar member, read in place.</summary>
+internal sealed class SliceStream : Stream
+{
+    private readonly FileStream _file;
+    private readonly long _length;
+    private long _position;
+
+    public SliceStream(string path, long offset, long length)
+    {
+        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true);
+        _file.Seek(offset, SeekOrigin.Begin);
+        _length = length;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var wanted = (int)Math.Min(buffer.Length, _length - _position);
+        if (wanted <= 0)
+        {
+            return 0;
+        }
+
+        var read = await _file.ReadAsync(buffer[..wanted], cancellationToken);
+        _position += read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var wanted = (int)Math.Min(count, _length - _position);
+        if (wanted <= 0)
+        {
+            return 0;
+        }
+
+        var read = _file.Read(buffer, offset, wanted);
+        _position += read;
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _file.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _file.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}

@@ -1,5 +1,6 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Validation;
+using FaasD.Shared;
 
 namespace FaasD.Functions.Secrets;
 

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.CompilerServices;
+using FaasD.Runtime;
+
+namespace FaasD.Functions.Tests.Deployment;
+
+/// <summary>An in-memory containerd: containers, tasks and a call log, for the platform's unit tests.</summary>
+internal sealed class FakeContainerRuntime : IContainerRuntime
+{
+    private readonly ConcurrentDictionary<(string, string), ContainerRecord> _containers = new();
+    private readonly ConcurrentDictionary<(string, string), TaskState> _tasks = new();
+    private readonly string _logDir;
+
+    public FakeContainerRuntime(string logDir) => _logDir = logDir;
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public HashSet<string> MissingImages { get; } = [];
+
+    /// <summary>Address every task gets; the tests listen on it so readiness probes succeed.</summary>
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    public Func<string, Exception?> FailStart { get; set; } = _ => null;
+
+    public IReadOnlyCollection<string> ContainerIds => _containers.Keys.Select(k => k.Item2).Order().ToList();
+
+    public TaskState TaskOf(string ns, string id) => _tasks.GetValueOrDefault((ns, id), TaskState.None);
+
+    public void SetTask(string ns, string id, TaskState state) => _tasks[(ns, id)] = state;
+
+    public Task EnsureImageAsync(string @namespace, string image, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"pull {image}");
+        return MissingImages.Contains(image)
+            ? throw new RuntimeException(RuntimeErrorKind.NotFound, $"{image}: not found")
+            : Task.CompletedTask;
+    }
+
+    public Task EnsureNamespaceAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"create {spec.Id}");
+        var record = new ContainerRecord(spec.Namespace, spec.Id, spec.Image, spec.Labels, spec.Payload.ToArray(), DateTimeOffset.UtcNow);
+        return _containers.TryAdd((spec.Namespace, spec.Id), record)
+            ? Task.CompletedTask
+            : throw new RuntimeException(RuntimeErrorKind.AlreadyExists, $"container {spec.Id} already exists");
+    }
+
+    public Task<IReadOnlyList<ContainerRecord>> ListContainersAsync(string @namespace, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ContainerRecord>>(_containers.Values.Where(c => c.Namespace == @namespace).ToList());
+
+    public Task<ContainerRecord?> GetContainerAsync(string @namespace, string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_containers.GetValueOrDefault((@namespace, id)));
+
+    public Task<TaskInfo> StartTaskAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"start {id}");
+        if (!_containers.ContainsKey((@namespace, id)))
+        {
+            throw new RuntimeException(RuntimeErrorKind.NotFound, $"container {id} not found");
+        }
+
+        if (FailStart(id) is { } failure)
+        {
+            throw failure;
+        }
+
+        _tasks[(@namespace, id)] = TaskState.Running;
+        return Task.FromResult(new TaskInfo(TaskState.Running, 42, Address));
+    }
+
+    public Task<TaskInfo> GetTaskAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        var state = TaskOf(@namespace, id);
+        return Task.FromResult(new TaskInfo(state, state == TaskState.None ? 0u : 42u, state is TaskState.Running or TaskState.Paused ? Address : null));
+    }
+
+    public Task PauseAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"pause {id}");
+        _tasks[(@namespace, id)] = TaskState.Paused;
+        return Task.CompletedTask;
+    }
+
+    public Task ResumeAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"resume {id}");
+        _tasks[(@namespace, id)] = TaskState.Running;
+        return Task.CompletedTask;
+    }
+
+    public Task StopTaskAsync(string @namespace, string id, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"stop {id}");
+        _tasks.TryRemove((@namespace, id), out _);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteContainerAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"delete {id}");
+        _tasks.TryRemove((@namespace, id), out _);
+        _containers.TryRemove((@namespace, id), out _);
+        return Task.CompletedTask;
+    }
+
+    public string LogPathFor(string @namespace, string id) => Path.Combine(_logDir, @namespace, id + ".log");
+
+    public async IAsyncEnumerable<TaskExit> WatchExitsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        yield break;
+    }
+}

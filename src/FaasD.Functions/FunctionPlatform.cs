@@ -99,8 +99,11 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         // Rolling: the new generation runs and answers before traffic moves to it and the old one stops.
         var deployment = StoredDeployment.From(spec, old.Deployment.Generation + 1);
         var started = await CreateAndStartAsync(deployment, cancellationToken);
-        _catalog.Set(key, started.Function);
+
+        // Registry first: replacing resets the idle clock, so the idler cannot pause the new container
+        // through a catalog entry that already points at it while the handle still describes the old one.
         _registry.Replace(key, LifecycleState.Running, started.Destination, settings);
+        _catalog.Set(key, started.Function);
         Log.Updated(_logger, key, old.ContainerId, started.Function.ContainerId);
 
         await RemoveContainerAsync(spec.Namespace, old.ContainerId, CancellationToken.None);
@@ -134,6 +137,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
 
         await RequireNamespaceAsync(@namespace, cancellationToken);
         var key = new FunctionKey(@namespace, name);
+        await using var held = await LockAsync(key, cancellationToken);
         if (!_registry.TryGet(key, out var handle))
         {
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function: {key} not found");

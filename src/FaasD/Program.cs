@@ -1,6 +1,20 @@
+using System.CommandLine;
+using FaasD.Commands;
+
 namespace FaasD;
 
 internal static class Program
 {
-    public static int Main(string[] args) => args.Length >= 0 ? 0 : 1;
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("FaasD: serverless functions on containerd, with the OpenFaaS API")
+        {
+            UpCommand.Create(),
+            ImageCommands.Create(),
+            InstallCommand.Create(),
+            ConfigCommand.Create(),
+            VersionCommand.Create(),
+        };
+        return root.Parse(args).InvokeAsync();
+    }
 }

@@ -1,0 +1,85 @@
+using FaasD.Containerd;
+using ContainersApi = FaasD.Containerd.Api.Containers;
+using SnapshotsApi = FaasD.Containerd.Api.Snapshots;
+using TasksApi = FaasD.Containerd.Api.Tasks;
+using TypesApi = FaasD.Containerd.Api.Types;
+
+namespace FaasD.Runtime.Lifecycle;
+
+public sealed partial class ContainerRuntime
+{
+    public Task<TaskInfo> StartTaskAsync(string @namespace, string id, CancellationToken cancellationToken) =>
+        RuntimeErrors.TranslateAsync(() => StartTaskCoreAsync(@namespace, id, cancellationToken));
+
+    private async Task<TaskInfo> StartTaskCoreAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        ContainerNames.Validate(@namespace, id);
+        var scope = ScopeOf(@namespace);
+        var container = await FindContainerAsync(scope, id, cancellationToken)
+            ?? throw new RuntimeException(RuntimeErrorKind.NotFound, $"container {@namespace}/{id} does not exist");
+
+        // The network comes up while we look at the task and fetch the rootfs mounts. runc joins the
+        // namespace at task create, so the attachment has to be complete before that call.
+        var attaching = _network.AttachAsync(ContainerNames.NetworkId(@namespace, id), cancellationToken);
+        var inspecting = InspectTaskAsync(scope, container, cancellationToken);
+        await Task.WhenAll(attaching, inspecting);
+        var attachment = await attaching;
+        var (existing, create) = await inspecting;
+
+        if (existing is { Status: not TypesApi.Status.Created })
+        {
+            var state = StateOf(existing.Status);
+            if (state == TaskState.Running && await IsFrozenAsync(@namespace, id, cancellationToken))
+            {
+                state = TaskState.Paused;
+            }
+
+            return new TaskInfo(state, existing.Pid, attachment.Address);
+        }
+
+        // A fresh task, or one created before a crash cut its start short.
+        if (create is not null)
+        {
+            await scope.Tasks.CreateAsync(create, cancellationToken: cancellationToken);
+        }
+
+        var pid = (await scope.Tasks.StartAsync(new TasksApi.StartRequest { ContainerId = id }, cancellationToken: cancellationToken)).Pid;
+        Log.TaskStarted(_logger, @namespace, id, pid, attachment.Address);
+        return new TaskInfo(TaskState.Running, pid, attachment.Address);
+    }
+
+    /// <summary>The live task if there is one; otherwise the request that creates it (a dead task is deleted first).</summary>
+    private async Task<(TypesApi.Process? Existing, TasksApi.CreateTaskRequest? Create)> InspectTaskAsync(
+        ContainerdScope scope,
+        ContainersApi.Container container,
+        CancellationToken cancellationToken)
+    {
+        var task = await FindTaskAsync(scope, container.Id, cancellationToken);
+        if (task is { Status: TypesApi.Status.Stopped or TypesApi.Status.Unknown })
+        {
+            // A dead task (crashed, killed) blocks a new one with the same id.
+            await DeleteTaskAsync(scope, container.Id, cancellationToken);
+            task = null;
+        }
+
+        return task is null ? (null, await TaskCreateRequestAsync(scope, container, cancellationToken)) : (task, null);
+    }
+
+    private async Task<TasksApi.CreateTaskRequest> TaskCreateRequestAsync(ContainerdScope scope, ContainersApi.Container container, CancellationToken cancellationToken)
+    {
+        var mounts = await scope.Snapshots.MountsAsync(
+            new SnapshotsApi.MountsRequest { Snapshotter = container.Snapshotter, Key = container.SnapshotKey },
+            cancellationToken: cancellationToken);
+
+        // The shim would create the directory world-readable; function output may carry secrets.
+        _logs.EnsureDirectory(scope.Namespace!);
+        var log = _logs.UriFor(scope.Namespace!, container.Id);
+        return new TasksApi.CreateTaskRequest
+        {
+            ContainerId = container.Id,
+            Rootfs = { mounts.Mounts },
+            Stdout = log,
+            Stderr = log,
+        };
+    }
+}

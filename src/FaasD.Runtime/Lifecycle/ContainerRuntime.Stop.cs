@@ -1,0 +1,110 @@
+using FaasD.Containerd;
+using FaasD.Containerd.Errors;
+using FaasD.Runtime.Cgroups;
+using TasksApi = FaasD.Containerd.Api.Tasks;
+using TypesApi = FaasD.Containerd.Api.Types;
+
+namespace FaasD.Runtime.Lifecycle;
+
+public sealed partial class ContainerRuntime
+{
+    private const uint SigKill = 9;
+    private const uint SigTerm = 15;
+
+    public Task StopTaskAsync(string @namespace, string id, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
+        RuntimeErrors.TranslateAsync(async () =>
+        {
+            ContainerNames.Validate(@namespace, id);
+            await StopTaskCoreAsync(@namespace, id, gracePeriod, cancellationToken);
+        });
+
+    private async Task StopTaskCoreAsync(string @namespace, string id, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        var scope = ScopeOf(@namespace);
+        var task = await FindTaskAsync(scope, id, cancellationToken);
+        if (task is not null)
+        {
+            await EnsureThawedAsync(scope, @namespace, id, task, cancellationToken);
+            if (task.Status != TypesApi.Status.Stopped)
+            {
+                var exited = false;
+                if (gracePeriod > TimeSpan.Zero && task.Status != TypesApi.Status.Created)
+                {
+                    exited = await SignalAsync(scope, id, SigTerm, cancellationToken)
+                        && await WaitForExitAsync(scope, id, gracePeriod, cancellationToken);
+                }
+
+                if (!exited && await SignalAsync(scope, id, SigKill, cancellationToken)
+                    && !await WaitForExitAsync(scope, id, _options.KillTimeout, cancellationToken))
+                {
+                    throw new RuntimeException(RuntimeErrorKind.Unavailable, $"task {@namespace}/{id} did not exit within {_options.KillTimeout} of SIGKILL");
+                }
+            }
+
+            await DeleteTaskAsync(scope, id, cancellationToken);
+            Log.TaskStopped(_logger, @namespace, id);
+        }
+
+        // Also when there was no task: a crash may have left the network of one behind.
+        await _network.DetachAsync(ContainerNames.NetworkId(@namespace, id), cancellationToken);
+    }
+
+    /// <summary>
+    /// A frozen task cannot act on SIGTERM, and runc cannot delete a frozen cgroup. We freeze through the
+    /// cgroup, so we thaw through it. If someone paused the task through containerd (ctr pause), containerd's
+    /// shim holds it as paused and runc only resumes a cgroup that is frozen: freeze it first if it is not,
+    /// so Tasks.Resume succeeds and containerd's idea of the task matches the cgroup again.
+    /// </summary>
+    private async Task EnsureThawedAsync(ContainerdScope scope, string @namespace, string id, TypesApi.Process task, CancellationToken cancellationToken)
+    {
+        var cgroupsPath = CgroupsPathOf(@namespace, id);
+        if (task.Status is TypesApi.Status.Paused or TypesApi.Status.Pausing)
+        {
+            if (await _freezer.GetStateAsync(cgroupsPath, cancellationToken) is FreezerState.Thawed)
+            {
+                await _freezer.FreezeAsync(cgroupsPath, cancellationToken);
+            }
+
+            await scope.Tasks.ResumeAsync(new TasksApi.ResumeTaskRequest { ContainerId = id }, cancellationToken: cancellationToken);
+        }
+
+        if (await _freezer.GetStateAsync(cgroupsPath, cancellationToken) is FreezerState.Frozen or FreezerState.Freezing)
+        {
+            await _freezer.ThawAsync(cgroupsPath, cancellationToken);
+        }
+    }
+
+    /// <summary>Signals every process of the task; false when it is already gone.</summary>
+    private static async Task<bool> SignalAsync(ContainerdScope scope, string id, uint signal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await scope.Tasks.KillAsync(new TasksApi.KillRequest { ContainerId = id, Signal = signal, All = true }, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (ContainerdException exception) when (exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True when the task exited within <paramref name="timeout"/>.</summary>
+    private static async Task<bool> WaitForExitAsync(ContainerdScope scope, string id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await scope.Tasks.WaitAsync(new TasksApi.WaitRequest { ContainerId = id }, cancellationToken: deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (ContainerdException exception) when (exception.IsNotFound())
+        {
+            return true;
+        }
+    }
+}

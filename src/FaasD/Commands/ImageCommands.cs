@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Diagnostics;
+using FaasD.Containerd;
+using FaasD.Containerd.Errors;
+using FaasD.Images;
+
+namespace FaasD.Commands;
+
+/// <summary>`faasd image pull|import|ls`: images for functions, also on air-gapped machines.</summary>
+internal static class ImageCommands
+{
+    public static Command Create()
+    {
+        var ns = new Option<string>("--namespace", "-n") { Description = "containerd namespace (the function namespace).", DefaultValueFactory = _ => "openfaas-fn" };
+        var socket = new Option<string>("--containerd-socket")
+        {
+            Description = "containerd's gRPC socket. [env FAASD_CONTAINERD_SOCKET]",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FAASD_CONTAINERD_SOCKET") is { Length: > 0 } s ? s : ContainerdClientOptions.DefaultSocketPath,
+        };
+        var dockerConfig = new Option<string>("--docker-config")
+        {
+            Description = "docker config.json with registry credentials. [env FAASD_DOCKER_CONFIG]",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FAASD_DOCKER_CONFIG") is { Length: > 0 } s ? s : ImageOptions.DefaultDockerConfigPath,
+        };
+
+        var reference = new Argument<string>("reference") { Description = "Image reference, e.g. ghcr.io/openfaas/figlet:latest" };
+        var pull = new Command("pull", "Pull an image from its registry and unpack it.") { reference, ns, socket, dockerConfig };
+        pull.SetAction((r, ct) => RunAsync(r, socket, dockerConfig, async (images, output) =>
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await images.PullAsync(r.GetValue(ns)!, r.GetValue(reference)!, ct);
+            output.WriteLine($"{result.Name} {result.Image.ManifestDigest} ({result.BlobsFetched} blobs fetched, {result.BlobsAlreadyPresent} present, {result.LayersUnpacked} layers unpacked, {watch.ElapsedMilliseconds} ms)");
+        }));
+
+        var file = new Argument<FileInfo>("file") { Description = "An OCI image layout tar or a `docker save` tar (optionally gzipped)." };
+        var name = new Option<string?>("--name") { Description = "Repository name to give the imported image (keeps the archive's tag)." };
+        var import = new Command("import", "Import images from an archive (no network needed).") { file, ns, socket, name };
+        import.SetAction((r, ct) => RunAsync(r, socket, dockerConfig, async (images, output) =>
+        {
+            var path = r.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new ImageCommandException($"no such file: {path.FullName}");
+            }
+
+            var results = await images.ImportAsync(r.GetValue(ns)!, path.FullName, new ImageImportOptions { BaseName = r.GetValue(name) }, ct);
+            foreach (var result in results)
+            {
+                output.WriteLine($"imported {result.Name} {result.Image.ManifestDigest}");
+            }
+        }));
+
+        var ls = new Command("ls", "List images.") { ns, socket };
+        ls.SetAction((r, ct) => RunAsync(r, socket, dockerConfig, async (images, output) =>
+        {
+            output.WriteLine($"{"NAME",-60} {"DIGEST",-20} {"SIZE",10}");
+            foreach (var image in await images.ListImagesAsync(r.GetValue(ns)!, ct))
+            {
+                output.WriteLine($"{image.Name,-60} {image.TargetDigest[..Math.Min(19, image.TargetDigest.Length)],-20} {image.TargetSize,10}");
+            }
+        }));
+
+        return new Command("image", "Pull, import and list function images.") { pull, import, ls };
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, Option<string> socket, Option<string> dockerConfig, Func<IImageService, TextWriter, Task> action)
+    {
+        var error = result.InvocationConfiguration.Error;
+        try
+        {
+            using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = result.GetValue(socket)! });
+            var images = new ImageService(client, new ImageOptions { DockerConfigPath = result.GetValue(dockerConfig) ?? ImageOptions.DefaultDockerConfigPath });
+            await action(images, result.InvocationConfiguration.Output);
+            return 0;
+        }
+        catch (Exception ex) when (ex is ImagePullException or ImageCommandException or ContainerdException)
+        {
+            error.WriteLine($"faasd: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private sealed class ImageCommandException(string message) : Exception(message);
+}

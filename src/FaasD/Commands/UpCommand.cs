@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Net;
+using FaasD.Configuration;
+using FaasD.Gateway;
+using FaasD.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+
+namespace FaasD.Commands;
+
+/// <summary>`faasd up`: the long-running daemon — gateway on :8080 over the function platform.</summary>
+internal static class UpCommand
+{
+    public static Command Create()
+    {
+        var options = new SettingsOptions();
+        var command = new Command("up", "Run the daemon: the OpenFaaS gateway and the function platform (foreground; systemd Type=notify).");
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((result, cancellationToken) => RunAsync(options.Bind(result), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(DaemonSettings settings, CancellationToken cancellationToken)
+    {
+        Log.Logger = DaemonLogging.CreateLogger(settings);
+        try
+        {
+            var credentials = await StateDirectory.PrepareAsync(settings, cancellationToken);
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port);
+            });
+            builder.Logging.ClearProviders();
+            builder.Services.AddSerilog();
+            builder.Services.AddSystemd();
+            builder.Services.AddFaasDPlatform(settings);
+            builder.Services.AddFaasGateway(gateway =>
+            {
+                gateway.BasicAuthUser = credentials.User;
+                gateway.BasicAuthPassword = credentials.Password;
+                gateway.UpstreamTimeout = settings.UpstreamTimeout;
+                gateway.Version = VersionCommand.Version;
+            });
+
+            await using var app = builder.Build();
+            app.MapFaasGateway();
+            await DaemonStartup.RunAsync(app.Services, cancellationToken);
+            Log.Information("FaasD {Version} serving the OpenFaaS API on {Address}:{Port}", VersionCommand.Version, settings.BindAddress, settings.Port);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (StartupException ex)
+        {
+            Log.Fatal("{Message}", ex.Message);
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            Log.Fatal(ex, "faasd up failed: {Message}", ex.Message);
+            return 1;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using FaasD.Functions.Scaling;
+
+namespace FaasD.Configuration;
+
+/// <summary>
+/// The flags of `faasd up`. Each one falls back to a FAASD_* environment variable, then to the default,
+/// so systemd units and containers can configure the daemon without a command line.
+/// </summary>
+public sealed class SettingsOptions
+{
+    private readonly List<(Option Option, string Env, string Default, string Help)> _table = [];
+
+    public SettingsOptions()
+    {
+        var d = new DaemonSettings();
+        Port = Add<int>("--port", "FAASD_PORT", d.Port.ToString(CultureInfo.InvariantCulture), "HTTP port of the gateway (OpenFaaS API and function invocations).", int.Parse);
+        BindAddress = Add<string>("--bind", "FAASD_BIND", d.BindAddress, "Address the gateway listens on.", s => s);
+        StateDir = Add<string>("--state-dir", "FAASD_STATE_DIR", d.StateDir, "Where secrets, logs, basic-auth credentials and network state live.", s => s);
+        ContainerdSocket = Add<string>("--containerd-socket", "FAASD_CONTAINERD_SOCKET", d.ContainerdSocket, "containerd's gRPC socket.", s => s);
+        CniConfDir = Add<string>("--cni-conf-dir", "FAASD_CNI_CONF_DIR", d.CniConfDir, "Directory of the CNI conflist (10-openfaas.conflist; written there when absent).", s => s);
+        CniBinDir = Add<string>("--cni-bin-dir", "FAASD_CNI_BIN_DIR", string.Join(':', d.CniBinDirs), "CNI plugin directories, searched in order (colon-separated).", s => s);
+        Snapshotter = Add<string>("--snapshotter", "FAASD_SNAPSHOTTER", d.Snapshotter, "containerd snapshotter used to unpack images.", s => s);
+        DockerConfig = Add<string>("--docker-config", "FAASD_DOCKER_CONFIG", d.DockerConfig, "docker config.json with registry credentials.", s => s);
+        Insecure = Add<string>("--insecure-registries", "FAASD_INSECURE_REGISTRIES", string.Empty, "Comma-separated registries reached over plain HTTP (localhost and 127.0.0.1 always are).", s => s);
+        ReadinessTimeout = Add<TimeSpan>("--readiness-timeout", "FAASD_READINESS_TIMEOUT", "30s", "How long a deploy waits for the function to accept connections on :8080.", ParseDuration);
+        UpstreamTimeout = Add<TimeSpan>("--upstream-timeout", "FAASD_UPSTREAM_TIMEOUT", "60s", "Longest a function invocation may take.", ParseDuration);
+        StopGrace = Add<TimeSpan>("--stop-grace-period", "FAASD_STOP_GRACE_PERIOD", "10s", "SIGTERM-to-SIGKILL grace when a function is removed or replaced.", ParseDuration);
+        ScaleToZero = Add<bool>("--scale-to-zero", "FAASD_SCALE_TO_ZERO", "false", "Freeze idle functions by default (label com.openfaas.scale.zero overrides per function).", bool.Parse);
+        ScaleToZeroIdle = Add<TimeSpan>("--scale-to-zero-idle", "FAASD_SCALE_TO_ZERO_IDLE", "5m", "Idle time before a function is frozen (label com.openfaas.scale.zero-duration overrides).", ParseDuration);
+        ScaleToZeroStopAfter = Add<string>("--scale-to-zero-stop-after", "FAASD_SCALE_TO_ZERO_STOP_AFTER", string.Empty, "Frozen this long, a function's task is stopped to return its memory (empty: never; label com.openfaas.scale.zero-stop-after overrides).", s => s);
+        WakeQueue = Add<int>("--wake-queue-length", "FAASD_WAKE_QUEUE_LENGTH", d.WakeQueueLength.ToString(CultureInfo.InvariantCulture), "Requests that may wait for one function to wake; more get 503.", int.Parse);
+        WakeTimeout = Add<TimeSpan>("--wake-timeout", "FAASD_WAKE_TIMEOUT", "30s", "Longest a request waits for a function to wake; then 504.", ParseDuration);
+        LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+    }
+
+    public Option<int> Port { get; }
+    public Option<string> BindAddress { get; }
+    public Option<string> StateDir { get; }
+    public Option<string> ContainerdSocket { get; }
+    public Option<string> CniConfDir { get; }
+    public Option<string> CniBinDir { get; }
+    public Option<string> Snapshotter { get; }
+    public Option<string> DockerConfig { get; }
+    public Option<string> Insecure { get; }
+    public Option<TimeSpan> ReadinessTimeout { get; }
+    public Option<TimeSpan> UpstreamTimeout { get; }
+    public Option<TimeSpan> StopGrace { get; }
+    public Option<bool> ScaleToZero { get; }
+    public Option<TimeSpan> ScaleToZeroIdle { get; }
+    public Option<string> ScaleToZeroStopAfter { get; }
+    public Option<int> WakeQueue { get; }
+    public Option<TimeSpan> WakeTimeout { get; }
+    public Option<string> LogLevel { get; }
+
+    public IEnumerable<Option> All => _table.Select(row => row.Option);
+
+    /// <summary>Rows for the README's configuration table and `faasd config`: flag, env, default, meaning.</summary>
+    public IEnumerable<(string Flag, string Env, string Default, string Help)> Describe() =>
+        _table.Select(row => (row.Option.Name, row.Env, row.Default, row.Help));
+
+    public DaemonSettings Bind(ParseResult result)
+    {
+        var stateDir = result.GetValue(StateDir)!;
+        var stopAfter = result.GetValue(ScaleToZeroStopAfter);
+        return new DaemonSettings
+        {
+            Port = result.GetValue(Port),
+            BindAddress = result.GetValue(BindAddress)!,
+            StateDir = stateDir,
+            ContainerdSocket = result.GetValue(ContainerdSocket)!,
+            CniConfDir = result.GetValue(CniConfDir)!,
+            CniBinDirs = result.GetValue(CniBinDir)!.Split(':', StringSplitOptions.RemoveEmptyEntries),
+            Snapshotter = result.GetValue(Snapshotter)!,
+            DockerConfig = result.GetValue(DockerConfig)!,
+            InsecureRegistries = result.GetValue(Insecure)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            ReadinessTimeout = result.GetValue(ReadinessTimeout),
+            UpstreamTimeout = result.GetValue(UpstreamTimeout),
+            StopGracePeriod = result.GetValue(StopGrace),
+            ScaleToZero = result.GetValue(ScaleToZero),
+            ScaleToZeroIdle = result.GetValue(ScaleToZeroIdle),
+            ScaleToZeroStopAfter = string.IsNullOrWhiteSpace(stopAfter) ? null : ParseDuration(stopAfter),
+            WakeQueueLength = result.GetValue(WakeQueue),
+            WakeTimeout = result.GetValue(WakeTimeout),
+            LogLevel = result.GetValue(LogLevel)!,
+        };
+    }
+
+    private static TimeSpan ParseDuration(string text) =>
+        GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
+            ? value
+            : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
+    {
+        T ParseOrReport(string token, ArgumentResult arg)
+        {
+            try
+            {
+                return parse(token);
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+            {
+                arg.AddError($"{flag} / {env}: invalid value \"{token}\": {ex.Message}");
+                return default!;
+            }
+        }
+
+        var option = new Option<T>(flag)
+        {
+            Description = $"{help} [env {env}, default {(fallback.Length == 0 ? "none" : fallback)}]",
+            DefaultValueFactory = arg => ParseOrReport(Environment.GetEnvironmentVariable(env) is { Length: > 0 } fromEnv ? fromEnv : fallback, arg),
+            CustomParser = arg => ParseOrReport(arg.Tokens.Count > 0 ? arg.Tokens[^1].Value : fallback, arg),
+        };
+        _table.Add((option, env, fallback, help));
+        return option;
+    }
+}

@@ -1,0 +1,85 @@
+using FaasD.Configuration;
+using FaasD.Containerd;
+using FaasD.Containerd.Errors;
+using FaasD.Functions.Deployment;
+using FaasD.Functions.Logs;
+using FaasD.Functions.Namespaces;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FaasD.Hosting;
+
+/// <summary>
+/// What must be true before the gateway serves (and before systemd hears READY): containerd answers,
+/// openfaas-fn is marked as an OpenFaaS namespace, and every function has been recovered from containerd.
+/// </summary>
+internal sealed partial class DaemonStartup(
+    DaemonSettings settings,
+    ContainerdClient containerd,
+    ContainerdNamespaceStore namespaces,
+    FunctionRecovery recovery,
+    LogPump pump,
+    TimeProvider time,
+    ILogger<DaemonStartup> logger)
+{
+    public static Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        ActivatorUtilities.CreateInstance<DaemonStartup>(services).RunAsync(cancellationToken);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var version = await WaitForContainerdAsync(cancellationToken);
+        Log.Containerd(logger, version, settings.ContainerdSocket);
+
+        await namespaces.EnsureDefaultNamespaceAsync(cancellationToken);
+        pump.Start();
+        var summary = await recovery.RecoverAsync(cancellationToken);
+        Log.Recovered(logger, summary.ToString(), time.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>containerd may still be starting (boot, upgrade): wait a bounded time, then say what to do.</summary>
+    private async Task<string> WaitForContainerdAsync(CancellationToken cancellationToken)
+    {
+        var deadline = time.GetTimestamp();
+        var waited = false;
+        while (true)
+        {
+            try
+            {
+                var response = await containerd.Global.Version.VersionAsync(new(), cancellationToken: cancellationToken);
+                return response.Version;
+            }
+            catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.Unavailable && time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(60))
+            {
+                if (!waited)
+                {
+                    Log.WaitingForContainerd(logger, settings.ContainerdSocket);
+                    waited = true;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+            }
+            catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.Unavailable)
+            {
+                throw new StartupException(
+                    $"containerd is not reachable at {settings.ContainerdSocket}: start it (`systemctl start containerd`, or run `containerd` as root) or set --containerd-socket",
+                    ex);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")]
+        public static partial void Containerd(ILogger logger, string version, string socket);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")]
+        public static partial void WaitingForContainerd(ILogger logger, string socket);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
+        public static partial void Recovered(ILogger logger, string summary, double milliseconds);
+    }
+}
+
+/// <summary>A start-up failure with a message fit for the operator; printed without a stack trace.</summary>
+internal sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);

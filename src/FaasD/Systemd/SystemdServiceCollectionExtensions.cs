@@ -1,0 +1,44 @@
+using FaasD.Functions.Logs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+
+namespace FaasD.Systemd;
+
+/// <summary>Host wiring for what this folder offers the daemon.</summary>
+public static class SystemdServiceCollectionExtensions
+{
+    /// <summary>
+    /// Function output to journald (<c>journalctl -t openfaas-fn:NAME</c>) besides the daemon's own capture, when
+    /// journald listens at <paramref name="socketPath"/>; without journald nothing is registered.
+    /// </summary>
+    public static IServiceCollection AddJournalLogSink(this IServiceCollection services, string socketPath = JournalWriter.DefaultSocketPath)
+    {
+        var journal = new JournalWriter(socketPath);
+        if (journal.IsAvailable)
+        {
+            services.AddSingleton(journal);
+            services.AddSingleton<ILogSink>(provider => new JournalLogSink(provider.GetRequiredService<JournalWriter>()));
+        }
+        else
+        {
+            journal.Dispose();
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// Pings systemd's watchdog while <paramref name="isHealthy"/> holds (default: always, i.e. "the process
+    /// still schedules timers"). Needs <c>AddSystemd()</c> for <see cref="ISystemdNotifier"/>.
+    /// </summary>
+    public static IServiceCollection AddSystemdWatchdog(this IServiceCollection services, Func<IServiceProvider, CancellationToken, Task<bool>>? isHealthy = null)
+    {
+        services.AddHostedService(provider => new SystemdWatchdog(
+            provider.GetRequiredService<ISystemdNotifier>(),
+            ct => isHealthy is null ? Task.FromResult(true) : isHealthy(provider, ct),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetRequiredService<ILogger<SystemdWatchdog>>()));
+        return services;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using FaasD.TestSupport;
+
+namespace FaasD.Tests.Daemon;
+
+/// <summary>
+/// A real `faasd up` as a child process, with its own state directory, port and CNI config on the test bridge,
+/// against the machine's containerd. Kill it with <see cref="KillAsync"/> and start it again to test restarts.
+/// </summary>
+internal sealed class DaemonProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public DaemonProcess(string? stateDir = null, IReadOnlyDictionary<string, string>? extraEnv = null)
+    {
+        StateDir = stateDir ?? Directory.CreateTempSubdirectory("faasd-daemon-").FullName;
+        ExtraEnv = extraEnv ?? new Dictionary<string, string>();
+        Port = FreePort();
+        CniDir = Path.Combine(StateDir, "cni");
+        Directory.CreateDirectory(CniDir);
+        File.WriteAllText(Path.Combine(CniDir, "10-openfaas.conflist"), TestConflist);
+    }
+
+    /// <summary>A bridge and subnet of their own, so tests never touch a production openfaas0.</summary>
+    public const string Bridge = "faasdit0";
+    public const string Subnet = "10.63.240.0/22";
+
+    private static readonly string TestConflist = $$"""
+        {
+          "cniVersion": "0.4.0",
+          "name": "faasd-it-bridge",
+          "plugins": [
+            { "type": "bridge", "bridge": "{{Bridge}}", "isGateway": true, "ipMasq": true,
+              "ipam": { "type": "host-local", "subnet": "{{Subnet}}", "dataDir": "/var/run/cni", "routes": [ { "dst": "0.0.0.0/0" } ] } },
+            { "type": "firewall" }
+          ]
+        }
+        """;
+
+    public string StateDir { get; }
+    public string CniDir { get; }
+    public int Port { get; }
+    public IReadOnlyDictionary<string, string> ExtraEnv { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+    public string Output { get { lock (_output) { return _output.ToString(); } } }
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
+    public string Password => File.ReadAllText(Path.Combine(StateDir, "secrets", "basic-auth-password")).Trim();
+
+    /// <summary>An HTTP client logged in like `faas-cli login` would be.</summary>
+    public HttpClient Client(TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(90) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{Password}")));
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("faas-cli/0.17.0");
+        return client;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "faasd.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { dll, "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                     "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", TestEnvironment.ContainerdSocket, "--stop-grace-period", "2s" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in ExtraEnv)
+        {
+            info.Environment[key] = value;
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start faasd");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"faasd exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await probe.GetAsync("/healthz", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"faasd did not answer /healthz within 90 s:\n{Output}");
+    }
+
+    /// <summary>kill -9: no shutdown code runs, as when the daemon crashes.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -28,13 +28,7 @@ public sealed partial class ContainerRuntime
 
         if (existing is { Status: not TypesApi.Status.Created })
         {
-            var state = StateOf(existing.Status);
-            if (state == TaskState.Running && await IsFrozenAsync(@namespace, id, cancellationToken))
-            {
-                state = TaskState.Paused;
-            }
-
-            return new TaskInfo(state, existing.Pid, attachment.Address);
+            return new TaskInfo(await LiveStateAsync(@namespace, id, existing.Status, cancellationToken), existing.Pid, attachment.Address);
         }
 
         // A fresh task, or one created before a crash cut its start short.

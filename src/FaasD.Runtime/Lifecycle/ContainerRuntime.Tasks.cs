@@ -18,13 +18,7 @@ public sealed partial class ContainerRuntime
                 return new TaskInfo(TaskState.None, 0, null);
             }
 
-            var state = StateOf(task.Status);
-            if (state == TaskState.Running && await IsFrozenAsync(@namespace, id, cancellationToken))
-            {
-                // We freeze through the cgroup, so containerd still believes the task runs.
-                state = TaskState.Paused;
-            }
-
+            var state = await LiveStateAsync(@namespace, id, task.Status, cancellationToken);
             var attachment = await _network.GetAsync(ContainerNames.NetworkId(@namespace, id), cancellationToken);
             return new TaskInfo(state, task.Pid, attachment?.Address);
         });
@@ -53,8 +47,26 @@ public sealed partial class ContainerRuntime
         }
     }
 
-    private async Task<bool> IsFrozenAsync(string @namespace, string id, CancellationToken cancellationToken) =>
-        await _freezer.GetStateAsync(CgroupsPathOf(@namespace, id), cancellationToken) is FreezerState.Frozen or FreezerState.Freezing;
+    /// <summary>
+    /// containerd's status, except that the cgroup freezer decides between running and paused: we freeze
+    /// through the cgroup, so containerd believes a frozen task runs (and, after a ctr pause that we
+    /// thawed, that a running task is paused).
+    /// </summary>
+    private async Task<TaskState> LiveStateAsync(string @namespace, string id, TypesApi.Status status, CancellationToken cancellationToken)
+    {
+        var state = StateOf(status);
+        if (state is not (TaskState.Running or TaskState.Paused))
+        {
+            return state;
+        }
+
+        return await _freezer.GetStateAsync(CgroupsPathOf(@namespace, id), cancellationToken) switch
+        {
+            FreezerState.Frozen or FreezerState.Freezing => TaskState.Paused,
+            null => state,
+            _ => TaskState.Running,
+        };
+    }
 
     private static TaskState StateOf(TypesApi.Status status) => status switch
     {

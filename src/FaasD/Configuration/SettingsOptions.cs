@@ -20,7 +20,7 @@ public sealed class SettingsOptions
         BindAddress = Add<string>("--bind", "FAASD_BIND", d.BindAddress, "Address the gateway listens on.", s => s);
         StateDir = Add<string>("--state-dir", "FAASD_STATE_DIR", d.StateDir, "Where secrets, logs, basic-auth credentials and network state live.", s => s);
         ContainerdSocket = Add<string>("--containerd-socket", "FAASD_CONTAINERD_SOCKET", d.ContainerdSocket, "containerd's gRPC socket.", s => s);
-        CniConfDir = Add<string>("--cni-conf-dir", "FAASD_CNI_CONF_DIR", d.CniConfDir, "Directory of the CNI conflist (10-openfaas.conflist; written there when absent).", s => s);
+        CniConfDir = Add<string>("--cni-conf-dir", "FAASD_CNI_CONF_DIR", d.CniConfDir, "Directory of 10-openfaas.conflist (the built-in openfaas0 bridge config is used when the file is absent).", s => s);
         CniBinDir = Add<string>("--cni-bin-dir", "FAASD_CNI_BIN_DIR", string.Join(':', d.CniBinDirs), "CNI plugin directories, searched in order (colon-separated).", s => s);
         Snapshotter = Add<string>("--snapshotter", "FAASD_SNAPSHOTTER", d.Snapshotter, "containerd snapshotter used to unpack images.", s => s);
         DockerConfig = Add<string>("--docker-config", "FAASD_DOCKER_CONFIG", d.DockerConfig, "docker config.json with registry credentials.", s => s);

@@ -10,16 +10,32 @@ internal sealed partial class TaskExitWatcher(IContainerRuntime runtime, Functio
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await foreach (var exit in runtime.WatchExitsAsync(stoppingToken))
+            try
             {
-                // Handled off the event loop: the platform may wait for a deploy of the same function to finish.
-                _ = HandleAsync(exit, stoppingToken);
+                await foreach (var exit in runtime.WatchExitsAsync(stoppingToken))
+                {
+                    backoff = TimeSpan.FromMilliseconds(200);
+
+                    // Handled off the event loop: the platform may wait for a deploy of the same function to finish.
+                    _ = HandleAsync(exit, stoppingToken);
+                }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RuntimeException ex)
+            {
+                // containerd restarted: the stream ends. Exits while it was down are lost, but a dead task is
+                // found anyway by the next request (its port refuses) and by recovery at the next start.
+                Log.Resubscribing(logger, ex.Message);
+            }
+
+            await Task.Delay(backoff, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
         }
     }
 
@@ -37,6 +53,9 @@ internal sealed partial class TaskExitWatcher(IContainerRuntime runtime, Functio
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Task event stream from containerd ended ({Reason}); subscribing again")]
+        public static partial void Resubscribing(ILogger logger, string reason);
+
         [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Could not handle the exit of {Namespace}/{Container}")]
         public static partial void HandlingFailed(ILogger logger, string @namespace, string container, Exception exception);
     }

@@ -177,6 +177,25 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         }
     }
 
+    /// <summary>
+    /// After containerd's event stream was interrupted (exits in between are lost): any function believed to be
+    /// running whose task is in fact gone is marked as having none, so its next request starts it again.
+    /// </summary>
+    public async Task ReconcileTasksAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (key, function) in _catalog.All())
+        {
+            if (_registry.TryGet(key, out var handle) && handle.State == LifecycleState.Running)
+            {
+                var task = await _runtime.GetTaskAsync(key.Namespace, function.ContainerId, cancellationToken);
+                if (task.State is TaskState.None or TaskState.Stopped)
+                {
+                    await OnTaskExitedAsync(key.Namespace, function.ContainerId, exitStatus: 0, cancellationToken);
+                }
+            }
+        }
+    }
+
     private bool IsCurrentContainer(FunctionKey key, string containerId) =>
         _catalog.TryGet(key, out var function) && function.ContainerId == containerId;
 

@@ -23,5 +23,8 @@ public sealed class FunctionCatalog
             .Select(f => (f.Key, f.Value))
             .ToList();
 
+    public IReadOnlyList<(FunctionKey Key, DeployedFunction Function)> All() =>
+        _functions.Select(f => (f.Key, f.Value)).ToList();
+
     public int Count => _functions.Count;
 }

@@ -1,4 +1,5 @@
 using FaasD.Functions;
+using FaasD.Functions.Abstractions;
 using FaasD.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,13 +30,25 @@ internal sealed partial class TaskExitWatcher(IContainerRuntime runtime, Functio
             }
             catch (RuntimeException ex)
             {
-                // containerd restarted: the stream ends. Exits while it was down are lost, but a dead task is
-                // found anyway by the next request (its port refuses) and by recovery at the next start.
+                // containerd restarted: the stream ends, and exits while it was down are lost.
                 Log.Resubscribing(logger, ex.Message);
             }
 
             await Task.Delay(backoff, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+            await ReconcileAsync(stoppingToken);
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await platform.ReconcileTasksAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RuntimeException or FunctionPlatformException)
+        {
+            Log.ReconcileFailed(logger, ex.Message);
         }
     }
 
@@ -55,6 +68,9 @@ internal sealed partial class TaskExitWatcher(IContainerRuntime runtime, Functio
     {
         [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Task event stream from containerd ended ({Reason}); subscribing again")]
         public static partial void Resubscribing(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Could not check function tasks after the event stream broke: {Reason}")]
+        public static partial void ReconcileFailed(ILogger logger, string reason);
 
         [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Could not handle the exit of {Namespace}/{Container}")]
         public static partial void HandlingFailed(ILogger logger, string @namespace, string container, Exception exception);

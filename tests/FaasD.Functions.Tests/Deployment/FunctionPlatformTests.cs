@@ -262,4 +262,17 @@ public class FunctionPlatformTests
         var info = await _f.Platform.GetAsync("openfaas-fn", "echo", CancellationToken.None);
         Assert.That(info!.AvailableReplicas, Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Reconcile_finds_tasks_that_died_while_events_were_lost()
+    {
+        await _f.Platform.DeployAsync(PlatformFixture.Spec("alive"), CancellationToken.None);
+        await _f.Platform.DeployAsync(PlatformFixture.Spec("dead"), CancellationToken.None);
+        _f.Runtime.SetTask("openfaas-fn", "dead", TaskState.None);
+
+        await _f.Platform.ReconcileTasksAsync(CancellationToken.None);
+
+        Assert.That((await _f.Platform.GetAsync("openfaas-fn", "dead", CancellationToken.None))!.AvailableReplicas, Is.Zero);
+        Assert.That((await _f.Platform.GetAsync("openfaas-fn", "alive", CancellationToken.None))!.AvailableReplicas, Is.EqualTo(1));
+    }
 }

@@ -71,7 +71,11 @@ internal sealed class NamedNetworkNamespaces
             throw new NetworkException($"cannot unmount network namespace {path}: {text}");
         }
 
-        File.Delete(path);
+        // On a fresh host /var/run/netns does not exist until the first namespace is made.
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
     }
 
     private static bool MountNewNamespace(string path)

@@ -3,6 +3,7 @@ using System.Net;
 using FaasD.Configuration;
 using FaasD.Gateway;
 using FaasD.Hosting;
+using FaasD.Systemd;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,8 @@ internal static class UpCommand
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
             builder.Services.AddSystemd();
+            builder.Services.AddSystemdWatchdog(DaemonHealth.IsHealthyAsync);
+            builder.Services.AddJournalLogSink();
             builder.Services.AddFaasDPlatform(settings);
             builder.Services.AddFaasGateway(gateway =>
             {

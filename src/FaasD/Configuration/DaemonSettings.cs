@@ -22,6 +22,8 @@ public sealed record DaemonSettings
     public int WakeQueueLength { get; init; } = 1000;
     public TimeSpan WakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public string LogLevel { get; init; } = "Information";
+    public string ComposeFile { get; init; } = "docker-compose.yaml";
+    public bool StopServicesOnShutdown { get; init; }
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");

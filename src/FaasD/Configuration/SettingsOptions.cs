@@ -33,6 +33,8 @@ public sealed class SettingsOptions
         ScaleToZeroStopAfter = Add<string>("--scale-to-zero-stop-after", "FAASD_SCALE_TO_ZERO_STOP_AFTER", string.Empty, "Frozen this long, a function's task is stopped to return its memory (empty: never; label com.openfaas.scale.zero-stop-after overrides).", s => s);
         WakeQueue = Add<int>("--wake-queue-length", "FAASD_WAKE_QUEUE_LENGTH", d.WakeQueueLength.ToString(CultureInfo.InvariantCulture), "Requests that may wait for one function to wake; more get 503.", int.Parse);
         WakeTimeout = Add<TimeSpan>("--wake-timeout", "FAASD_WAKE_TIMEOUT", "30s", "Longest a request waits for a function to wake; then 504.", ParseDuration);
+        ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
+        StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
     }
 
@@ -53,6 +55,8 @@ public sealed class SettingsOptions
     public Option<string> ScaleToZeroStopAfter { get; }
     public Option<int> WakeQueue { get; }
     public Option<TimeSpan> WakeTimeout { get; }
+    public Option<string> ComposeFile { get; }
+    public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
@@ -85,6 +89,8 @@ public sealed class SettingsOptions
             WakeQueueLength = result.GetValue(WakeQueue),
             WakeTimeout = result.GetValue(WakeTimeout),
             LogLevel = result.GetValue(LogLevel)!,
+            ComposeFile = result.GetValue(ComposeFile)!,
+            StopServicesOnShutdown = result.GetValue(StopServices),
         };
     }
 

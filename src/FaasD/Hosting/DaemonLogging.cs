@@ -1,10 +1,14 @@
 using FaasD.Configuration;
+using FaasD.Systemd;
 using Serilog;
 using Serilog.Events;
 
 namespace FaasD.Hosting;
 
-/// <summary>Serilog for every daemon log line, to stdout, which journald captures under systemd.</summary>
+/// <summary>
+/// Serilog for every daemon log line, to stdout. Under systemd each line carries a &lt;N&gt; syslog priority
+/// prefix, so journald records the right level (`journalctl -u faasd -p warning`).
+/// </summary>
 internal static class DaemonLogging
 {
     public static Serilog.ILogger CreateLogger(DaemonSettings settings)
@@ -16,7 +20,7 @@ internal static class DaemonLogging
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
             .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .WriteTo.SystemdAwareConsole()
             .CreateLogger();
     }
 }

@@ -1,9 +1,12 @@
+using FaasD.Compose;
+using FaasD.Compose.Running;
 using FaasD.Configuration;
 using FaasD.Containerd;
 using FaasD.Containerd.Errors;
 using FaasD.Functions.Deployment;
 using FaasD.Functions.Logs;
 using FaasD.Functions.Namespaces;
+using FaasD.Systemd;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,9 +21,11 @@ internal sealed partial class DaemonStartup(
     ContainerdClient containerd,
     ContainerdNamespaceStore namespaces,
     FunctionRecovery recovery,
+    ComposeHost compose,
     LogPump pump,
     TimeProvider time,
-    ILogger<DaemonStartup> logger)
+    ILogger<DaemonStartup> logger,
+    ILogger<ContainerdServiceCheck> checkLogger)
 {
     public static Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         ActivatorUtilities.CreateInstance<DaemonStartup>(services).RunAsync(cancellationToken);
@@ -33,8 +38,27 @@ internal sealed partial class DaemonStartup(
 
         await namespaces.EnsureDefaultNamespaceAsync(cancellationToken);
         pump.Start();
+        await StartServicesAsync(cancellationToken);
         var summary = await recovery.RecoverAsync(cancellationToken);
         Log.Recovered(logger, summary.ToString(), time.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Compose services come up (in dependency order) before functions are served, since functions use them.
+    /// A refused file is logged and skipped: functions still run.
+    /// </summary>
+    private async Task StartServicesAsync(CancellationToken cancellationToken)
+    {
+        await compose.StartAsync(cancellationToken);
+        var result = await compose.Started.WaitAsync(cancellationToken);
+        if (result.Error is { } error)
+        {
+            Log.ComposeRefused(logger, error.Message);
+        }
+        else if (!result.AllUp)
+        {
+            Log.ComposeIncomplete(logger, string.Join(", ", result.Outcomes.Where(o => o.Value == ServiceStartOutcome.Failed).Select(o => o.Key)));
+        }
     }
 
     /// <summary>containerd may still be starting (boot, upgrade): wait a bounded time, then say what to do.</summary>
@@ -61,6 +85,11 @@ internal sealed partial class DaemonStartup(
             }
             catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.Unavailable)
             {
+                if (await ContainerdServiceCheck.ForSystem(checkLogger).FindProblemAsync(cancellationToken) is { } problem)
+                {
+                    throw new StartupException(problem, ex);
+                }
+
                 throw new StartupException(
                     $"containerd is not reachable at {settings.ContainerdSocket}: start it (`systemctl start containerd`, or run `containerd` as root) or set --containerd-socket",
                     ex);
@@ -75,6 +104,12 @@ internal sealed partial class DaemonStartup(
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")]
         public static partial void WaitingForContainerd(ILogger logger, string socket);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "docker-compose services not started: {Reason}")]
+        public static partial void ComposeRefused(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
+        public static partial void ComposeIncomplete(ILogger logger, string services);
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
         public static partial void Recovered(ILogger logger, string summary, double milliseconds);

@@ -1,3 +1,5 @@
+using FaasD.Compose;
+using FaasD.Compose.Logs;
 using FaasD.Configuration;
 using FaasD.Containerd;
 using FaasD.Functions;
@@ -104,6 +106,22 @@ internal static class PlatformServices
         });
         services.AddSingleton<IFunctionPlatform>(sp => sp.GetRequiredService<FunctionPlatform>());
         services.AddSingleton<FunctionRecovery>();
+
+        services.AddSingleton(sp => ComposeHostFactory.Create(
+            new ComposeOptions
+            {
+                StateDirectory = settings.StateDir,
+                FilePath = settings.ComposeFile,
+                HostsFile = StateDirectory.HostsFile(settings),
+                ResolvConfFile = StateDirectory.ResolvConfFile(settings),
+                StopServicesOnShutdown = settings.StopServicesOnShutdown,
+                StopGracePeriod = settings.StopGracePeriod,
+            },
+            sp.GetRequiredService<IContainerRuntime>(),
+            new LogPumpServiceLogs(sp.GetRequiredService<LogPump>()),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<ComposeShutdown>();
 
         services.AddHostedService<Idler>();
         services.AddHostedService<TaskExitWatcher>();

@@ -13,5 +13,5 @@ public interface ISystemdManager : IAsyncDisposable
 
     Task<string> GetUnitActiveStateAsync(string name, CancellationToken cancellationToken = default);
 
-    Task<string> WaitForActiveAsync(string name, TimeSpan timeout, TimeProvider? time = null, CancellationToken cancellationToken = default);
+    Task<bool> WaitForJobAsync(string jobPath, TimeSpan timeout, TimeProvider? time = null, CancellationToken cancellationToken = default);
 }

@@ -70,16 +70,13 @@ public sealed partial class Installer
 
     private async Task<bool> StartAsync(ISystemdManager systemd, string unit, bool restart, TextWriter output, CancellationToken cancellationToken)
     {
-        if (restart)
-        {
-            await systemd.RestartUnitAsync(unit, "replace", cancellationToken);
-        }
-        else
-        {
-            await systemd.StartUnitAsync(unit, "replace", cancellationToken);
-        }
+        var job = restart
+            ? await systemd.RestartUnitAsync(unit, "replace", cancellationToken)
+            : await systemd.StartUnitAsync(unit, "replace", cancellationToken);
 
-        var state = await systemd.WaitForActiveAsync(unit, _options.StartTimeout, cancellationToken: cancellationToken);
+        // The unit's state right after queuing says nothing (a restart still reads "active"): wait for the job.
+        await systemd.WaitForJobAsync(job, _options.StartTimeout, cancellationToken: cancellationToken);
+        var state = await systemd.GetUnitActiveStateAsync(unit, cancellationToken);
         Log.UnitState(_logger, unit, state);
         if (state == "active")
         {

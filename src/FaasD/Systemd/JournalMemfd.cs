@@ -78,6 +78,10 @@ internal static class JournalMemfd
                 handle.DangerousAddRef(ref added);
                 return NativeMethods.SendMsg((int)handle.DangerousGetHandle(), message, MsgDontwait | MsgNosignal) >= 0;
             }
+            catch (ObjectDisposedException)
+            {
+                return false; // the writer replaced its socket meanwhile: the caller falls back to a truncated entry
+            }
             finally
             {
                 if (added)

@@ -68,7 +68,7 @@ public sealed class JournalWriter : IDisposable
         }
     }
 
-    internal static ArrayBufferWriter<byte> Encode(
+    private static ArrayBufferWriter<byte> Encode(
         JournalPriority priority,
         string identifier,
         string message,

@@ -12,7 +12,17 @@ public sealed class SystemdManager : ISystemdManager
     private const string ManagerPath = "/org/freedesktop/systemd1";
     private const string ManagerInterface = "org.freedesktop.systemd1.Manager";
     private const string UnitInterface = "org.freedesktop.systemd1.Unit";
+    private const string JobInterface = "org.freedesktop.systemd1.Job";
     private const string PropertiesInterface = "org.freedesktop.DBus.Properties";
+
+    /// <summary>How systemd answers for a job object that no longer exists.</summary>
+    private static readonly HashSet<string> JobGoneErrors =
+    [
+        "org.freedesktop.DBus.Error.UnknownObject",
+        "org.freedesktop.DBus.Error.UnknownInterface",
+        "org.freedesktop.DBus.Error.UnknownMethod",
+        "org.freedesktop.systemd1.NoSuchJob",
+    ];
 
     private readonly DBusConnection _connection;
 
@@ -73,22 +83,34 @@ public sealed class SystemdManager : ISystemdManager
     }
 
     /// <summary>
-    /// Polls until the unit is "active" or "failed", or <paramref name="timeout"/> passes (then the last state
-    /// seen). Polling, not job signals: a Type=notify unit is "activating" until it reports READY.
+    /// Waits until systemd has finished the job (its object is gone), as systemctl does before it returns; for a
+    /// Type=notify unit a start job finishes at READY=1 or failure. False when <paramref name="timeout"/> passes first.
     /// </summary>
-    public async Task<string> WaitForActiveAsync(string name, TimeSpan timeout, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public async Task<bool> WaitForJobAsync(string jobPath, TimeSpan timeout, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         time ??= TimeProvider.System;
         var deadline = time.GetTimestamp() + (long)(timeout.TotalSeconds * time.TimestampFrequency);
+        var get = new DBusWriter();
+        get.WriteString(JobInterface);
+        get.WriteString("State");
+        var call = DBusMessage.MethodCall(Destination, jobPath, PropertiesInterface, "Get", "ss", get);
         while (true)
         {
-            var state = await GetUnitActiveStateAsync(name, cancellationToken);
-            if (state is "active" or "failed" || time.GetTimestamp() >= deadline)
+            try
             {
-                return state;
+                await _connection.CallAsync(call, cancellationToken);
+            }
+            catch (DBusErrorException ex) when (JobGoneErrors.Contains(ex.ErrorName))
+            {
+                return true;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+            if (time.GetTimestamp() >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
     }
 

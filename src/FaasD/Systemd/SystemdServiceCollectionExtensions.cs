@@ -34,6 +34,12 @@ public static class SystemdServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSystemdWatchdog(this IServiceCollection services, Func<IServiceProvider, CancellationToken, Task<bool>>? isHealthy = null)
     {
+        // AddSystemd() registers the notifier only when systemd started this process; elsewhere there is no one to ping.
+        if (!SystemdHelpers.IsSystemdService())
+        {
+            return services;
+        }
+
         services.AddHostedService(provider => new SystemdWatchdog(
             provider.GetRequiredService<ISystemdNotifier>(),
             ct => isHealthy is null ? Task.FromResult(true) : isHealthy(provider, ct),

@@ -44,7 +44,9 @@ public sealed class PullTests
     [Test]
     public async Task ASecondPullFetchesNoBlob()
     {
-        var image = await TestImages.BusyboxHttpdAsync();
+        // A layer no namespace has yet: containerd shares blobs across namespaces, so a shared test image
+        // that another test already pulled would be (rightly) skipped on the first pull too.
+        var image = await UniqueImages.BuildAndPushAsync();
         await using var ns = ContainerdNamespace.Create();
         var requests = new CountingHandler();
         using var service = ImageServiceFactory.Create(ns, requests);

@@ -27,9 +27,12 @@ internal abstract class DaemonFixture
             "secret-reader",
             BusyboxHttpd.Contents()
                 .AddFile("/www/cgi-bin/secret", SecretScript, ImageContents.ExecutableMode)
-                .AddFile("/www/cgi-bin/log", LogScript, ImageContents.ExecutableMode),
+                .AddFile("/www/cgi-bin/log", LogScript, ImageContents.ExecutableMode)
+                .AddFile("/www/cgi-bin/fetch", FetchScript, ImageContents.ExecutableMode)
+                .AddFile("/etc/nsswitch.conf", "hosts: files dns\n"),
             BusyboxHttpd.Config);
         Daemon = new DaemonProcess(extraEnv: DaemonEnvironment);
+        await PrepareStateDirectoryAsync(Daemon.StateDir);
         await Daemon.StartAsync();
         Api = Daemon.Client();
     }
@@ -63,11 +66,18 @@ internal abstract class DaemonFixture
         {
             Api?.Dispose();
             await Daemon.DisposeAsync();
+            await AfterDaemonStoppedAsync();
             Directory.Delete(Daemon.StateDir, recursive: true);
         }
     }
 
     protected string Name(string suffix) => $"{Prefix}-{suffix}";
+
+    /// <summary>Clean-up of what outlives the daemon on purpose (compose services keep running across restarts).</summary>
+    protected virtual Task AfterDaemonStoppedAsync() => Task.CompletedTask;
+
+    /// <summary>Runs before the daemon first starts (e.g. to write a docker-compose.yaml).</summary>
+    protected virtual Task PrepareStateDirectoryAsync(string stateDir) => Task.CompletedTask;
 
     protected async Task<HttpResponseMessage> DeployAsync(object body, bool update = false)
     {
@@ -116,6 +126,15 @@ internal abstract class DaemonFixture
         echo "function says $QUERY_STRING" >&2
         printf 'Content-Type: text/plain\r\n\r\n'
         echo logged
+
+        """;
+
+    /// <summary>Fetches http://&lt;query&gt;/ from inside the function: name resolution through the shared hosts file.</summary>
+    private const string FetchScript = """
+        #!/bin/sh
+        printf 'Content-Type: text/plain\r\n\r\n'
+        # (no -T: wget -T segfaults in Debian's busybox-static 1.35)
+        wget -q -O - "http://$QUERY_STRING/" 2>&1
 
         """;
 

@@ -127,16 +127,33 @@ internal sealed class DaemonProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGTERM, as systemd stops the service: the daemon shuts down in order (killed after 30 s).</summary>
+    public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
         {
-            process.Kill();
-            await process.WaitForExitAsync();
+            _ = kill(process.Id, 15);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         _process?.Dispose();
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     private void Append(string? line)
     {

@@ -161,13 +161,16 @@ internal sealed class FaasCliContractTests : DaemonFixture
         Assert.That(before, Does.Contain("KEEP=me"));
     }
 
-    /// <summary>The pid of the function's httpd, found through its cgroup (the runtime names it after the function).</summary>
+    /// <summary>
+    /// The pid of the function's httpd (the task's first process; a CGI child may be listed too), found through its
+    /// cgroup (the runtime names it after the function).
+    /// </summary>
     private static string TaskPid(string name)
     {
         var candidates = Directory.GetDirectories("/sys/fs/cgroup/freezer", $"*{name}*", SearchOption.AllDirectories)
             .Concat(Directory.Exists("/sys/fs/cgroup/unified") ? Directory.GetDirectories("/sys/fs/cgroup/unified", $"*{name}*", SearchOption.AllDirectories) : [])
             .ToList();
         Assert.That(candidates, Is.Not.Empty, $"no cgroup for {name}");
-        return File.ReadAllText(Path.Combine(candidates[0], "cgroup.procs")).Trim();
+        return File.ReadAllLines(Path.Combine(candidates[0], "cgroup.procs")).Select(int.Parse).Min().ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# The systemd test stage: boots a fresh Debian bookworm with systemd as PID 1 in systemd-nspawn, runs
+# install.sh --binary with our faasd inside it, and checks what only a real systemd can show: Type=notify
+# start-up, journald priorities, function logs under their identifier, restarts keeping functions alive,
+# re-install and uninstall. Prints per-step timings and ends with "RESULT: N passed, N failed, N skipped".
+#
+# Exit: 0 all checks passed, 1 a check failed, 77 systemd-nspawn cannot run here (the reason is printed).
+# Environment: FAASD_BINARY (use this binary, skip the build), FAASD_TEST_CACHE (default /var/cache/faasd-test),
+# FROM_SCRATCH=1 (rebuild the cached rootfs), KEEP=1 (leave the work directory for inspection),
+# FAASD_TEST_FUNCTION_IMAGE (an OCI archive of the busybox httpd test image with a cgi-bin/log script; the NUnit
+# test SystemdStageTests writes it from tests/FaasD.TestSupport) and FAASD_TEST_FUNCTION_IMAGE_REF (its name),
+# FAASD_TEST_ASSETS_FROM_REPO=1 (install systemd/faasd.service and cni/10-openfaas.conflist from the checkout
+# instead of the copies embedded in the binary), FAASD_TEST_NO_SYSTEMD=0 (skip the run without systemd).
+# Recipe and the reason for every nspawn flag: /work/shared/spec/systemd-testing.md.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${FAASD_TEST_CACHE:-/var/cache/faasd-test}
+machine=faasdtest$$
+cgroup=nspawn-$machine
+work=$cache/run-$$
+root=$work/rootfs
+nspawn_pid=""
+leader=""
+passed=0; failed=0; skipped=0
+function_ready=""
+
+skip_stage() { echo "SKIP systemd stage: $*"; exit 77; }
+
+[ "$(id -u)" = 0 ] || skip_stage "needs root"
+for tool in systemd-nspawn debootstrap nsenter setsid; do
+  command -v "$tool" >/dev/null || skip_stage "$tool is not installed (apt-get install systemd-container debootstrap)"
+done
+
+now() { date +%s.%N; }
+stage_start=$(now); step_start=$stage_start
+step() {
+  local t; t=$(now)
+  printf '### %-34s %6.1fs\n' "$1" "$(echo "$t - $step_start" | bc)"
+  step_start=$t
+}
+pass() { passed=$((passed + 1)); echo "PASS $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP $*"; }
+# check "what" command...: passes when the command succeeds.
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+# Runs a command inside the container, in all of its namespaces (machinectl is unusable: --register=no).
+in_ct() { nsenter -t "$leader" -a "$@"; }
+equals() { [ "$1" = "$2" ] || { echo "    expected '$2', got '$1'"; return 1; }; }
+
+# Host cgroup layout: hybrid v1 (this VM) has the v2 tree at /sys/fs/cgroup/unified; a pure v2 host at /sys/fs/cgroup.
+if [ -d /sys/fs/cgroup/unified ]; then
+  cgroup_dirs=("/sys/fs/cgroup/unified/$cgroup" "/sys/fs/cgroup/systemd/$cgroup")
+else
+  cgroup_dirs=("/sys/fs/cgroup/$cgroup")
+fi
+
+stop_machine() {
+  if [ -n "$leader" ] && kill -0 "$leader" 2>/dev/null; then
+    # Running function tasks make poweroff wait 90 s (containerd.service is KillMode=process): kill them first.
+    for ns in $(in_ct ctr namespaces ls -q 2>/dev/null); do
+      for c in $(in_ct ctr -n "$ns" tasks ls -q 2>/dev/null); do in_ct ctr -n "$ns" tasks kill -s SIGKILL "$c" >/dev/null 2>&1; done
+    done
+  fi
+  if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+    # The machine is thrown away, so no orderly poweroff (which can wait on stop jobs): killing its PID 1
+    # ends the whole PID namespace at once, and nspawn then exits and unmounts by itself.
+    kill -KILL "$leader" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$nspawn_pid" 2>/dev/null && kill -KILL "$nspawn_pid"
+  fi
+  local d
+  for d in "${cgroup_dirs[@]}"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null; done
+  nspawn_pid=""; leader=""
+}
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+  stop_machine
+  if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+mkdir -p "$work"
+
+# 1. The binary under test: FAASD_BINARY, else src/FaasD, else (while src/FaasD lacks the verbs) the stand-in.
+if [ -n "${FAASD_BINARY:-}" ]; then
+  binary=$FAASD_BINARY
+else
+  binary=""
+  if timeout 900 dotnet publish "$repo/src/FaasD/FaasD.csproj" -c Release -r linux-x64 -o "$work/out" -nologo -v quiet >"$work/publish.log" 2>&1; then
+    help=$("$work/out/faasd" --help 2>&1 || true)
+    if grep -qE '^\s+install\b' <<<"$help" && grep -qE '^\s+up\b' <<<"$help"; then
+      binary=$work/out/faasd
+    else
+      echo "NOTE src/FaasD has no 'install' and 'up' verbs yet: testing the stand-in built from src/FaasD/Systemd"
+    fi
+  else
+    echo "NOTE src/FaasD does not build (see below): testing the stand-in built from src/FaasD/Systemd"
+    grep -E 'error' "$work/publish.log" | sort -u | head -5
+  fi
+  if [ -z "$binary" ]; then
+    timeout 900 dotnet publish "$here/standin/standin.csproj" -c Release -r linux-x64 -o "$work/standin" -nologo -v quiet >"$work/standin.log" 2>&1 \
+      || { tail -20 "$work/standin.log"; echo "RESULT: 0 passed, 1 failed, 0 skipped"; exit 1; }
+    binary=$work/standin/faasd
+  fi
+fi
+echo "binary: $binary ($(du -h "$binary" | cut -f1))"
+step "build faasd"
+
+# 2. A fresh rootfs from the cached tarball (built once by rootfs.sh; it holds the .debs install.sh needs).
+tarball=$("$here/rootfs.sh") || { echo "RESULT: 0 passed, 1 failed, 0 skipped"; exit 1; }
+mkdir -p "$root"
+tar --numeric-owner -xzf "$tarball" -C "$root"
+echo "$machine" >"$root/etc/hostname"
+mkdir -p "$root/root/payload"
+cp "$repo/install.sh" "$root/root/payload/install.sh"
+cp "$binary" "$root/root/payload/faasd"
+[ -n "${FAASD_TEST_FUNCTION_IMAGE:-}" ] && cp "$FAASD_TEST_FUNCTION_IMAGE" "$root/root/payload/function-oci.tar"
+# Files beside the binary win over the ones embedded in it: iterate on the unit without rebuilding.
+if [ "${FAASD_TEST_ASSETS_FROM_REPO:-0}" = 1 ]; then
+  cp "$repo/systemd/faasd.service" "$repo/cni/10-openfaas.conflist" "$root/root/payload/"
+fi
+step "fresh rootfs + payload"
+
+# 3. Boot systemd as PID 1. Every flag is needed (see the recipe): no host machined/bus, rw cgroup2 inside,
+#    keyring and bpf syscalls for runc, own network namespace, inside our own cgroup subtree for cleanup.
+for d in "${cgroup_dirs[@]}"; do mkdir -p "$d"; done
+procs_cmd=""
+for d in "${cgroup_dirs[@]}"; do procs_cmd+="echo \$\$ > $d/cgroup.procs; "; done
+SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 setsid sh -c "$procs_cmd
+  exec systemd-nspawn -b -D '$root' -M '$machine' --register=no --keep-unit --private-network \
+    --capability=all --system-call-filter='@keyring bpf' --console=read-only" \
+  >"$work/boot.log" 2>&1 </dev/null &
+nspawn_pid=$!
+state=""
+for _ in $(seq 1 600); do
+  leader=$(pgrep -P "$nspawn_pid" | head -1)
+  if [ -n "$leader" ]; then
+    state=$(nsenter -t "$leader" -a systemctl is-system-running 2>/dev/null)
+    case "$state" in running|degraded) break ;; esac
+  fi
+  kill -0 "$nspawn_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$leader" ] || ! case "$state" in running|degraded) true ;; *) false ;; esac; then
+  tail -20 "$work/boot.log"
+  skip_stage "systemd-nspawn could not boot the container (state '${state:-none}'), see the boot log above"
+fi
+echo "nspawn=$nspawn_pid leader=$leader system=$state"
+step "boot to running"
+
+# 4. install.sh exactly as a user runs it, offline (apt installs from the cached .debs).
+in_ct env DEBIAN_FRONTEND=noninteractive /root/payload/install.sh --binary /root/payload/faasd >"$work/install.log" 2>&1
+rc=$?
+sed 's/^/    | /' "$work/install.log" | tail -8
+check "install.sh exits 0" equals "$rc" 0
+step "install.sh"
+
+# 5. Unit, notify, journal.
+check "faasd.service is active" equals "$(in_ct systemctl is-active faasd)" active
+check "containerd.service is active" equals "$(in_ct systemctl is-active containerd)" active
+check "faasd.service is Type=notify" equals "$(in_ct systemctl show faasd -p Type --value)" notify
+check "faasd.service is enabled" equals "$(in_ct systemctl is-enabled faasd)" enabled
+check "journal shows the daemon's ready line" bash -c "nsenter -t $leader -a journalctl -u faasd --no-pager -o cat | grep -qiE 'Application started|ready|serving'"
+check "no raw <N> prefixes reach the journal (journald parsed them)" bash -c "! nsenter -t $leader -a journalctl -u faasd --no-pager -o cat | grep -qE '^<[0-7]>'"
+check "journalctl -p warning shows only warnings and worse" bash -c \
+  "nsenter -t $leader -a journalctl -u faasd -p warning --no-pager -o export | grep -a '^PRIORITY=' | grep -qv '^PRIORITY=[0-4]\$' && exit 1 || exit 0"
+check "journalctl -p warning leaves out the (info) ready line" bash -c \
+  "! nsenter -t $leader -a journalctl -u faasd -p warning --no-pager -o cat | grep -qiE 'Application started'"
+check "/healthz answers inside the machine" in_ct curl -fsS -o /dev/null http://127.0.0.1:8080/healthz
+check "admin password created in /var/lib/faasd/secrets" in_ct test -s /var/lib/faasd/secrets/basic-auth-password
+if [ "$(basename "$(dirname "$binary")")" = standin ]; then
+  check "stand-in: multi-line native journal entry" bash -c "nsenter -t $leader -a journalctl -t faasd-standin:probe --no-pager -o cat | grep -q 'second line'"
+  check "stand-in: 1 MiB entry passed as memfd" bash -c "nsenter -t $leader -a journalctl -t faasd-standin:probe -p err --no-pager -o cat | grep -q '^large:xxxx'"
+fi
+step "unit, notify and journal checks"
+
+# The unit sets WatchdogSec: without pings systemd would kill faasd. A ping moves WatchdogTimestamp.
+watchdog_before=$(in_ct systemctl show faasd -p WatchdogTimestampMonotonic --value)
+check "faasd pings the systemd watchdog" bash -c "for i in \$(seq 1 50); do
+  [ \"\$(nsenter -t $leader -a systemctl show faasd -p WatchdogTimestampMonotonic --value)\" != '$watchdog_before' ] && exit 0; sleep 0.5; done; exit 1"
+step "watchdog ping"
+
+# 6. Functions: deploy from an imported image, invoke, logs; survive restart and SIGKILL of the daemon.
+password=$(in_ct cat /var/lib/faasd/secrets/basic-auth-password 2>/dev/null)
+api() { in_ct curl -fsS -u "admin:$password" "$@"; }
+invoke() { in_ct curl -fsS -m 10 "http://127.0.0.1:8080/function/$1"; }
+if ! in_ct test -f /root/payload/function-oci.tar; then
+  function_ready="no function image: FAASD_TEST_FUNCTION_IMAGE is unset (the NUnit test SystemdStageTests sets it)"
+elif ! in_ct /usr/local/bin/faasd image import --help >/dev/null 2>&1; then
+  function_ready="faasd has no 'image import' verb yet"
+elif ! api -o /dev/null http://127.0.0.1:8080/system/functions 2>/dev/null; then
+  function_ready="faasd does not serve GET /system/functions yet"
+fi
+fn=hello
+image_ref=${FAASD_TEST_FUNCTION_IMAGE_REF:-localhost/faasd-test/busybox-httpd:latest}
+marker=journal-probe-$$
+if [ -z "$function_ready" ]; then
+  check "faasd image import" in_ct /usr/local/bin/faasd image import /root/payload/function-oci.tar
+  check "deploy $fn" api -o /dev/null -X POST http://127.0.0.1:8080/system/functions \
+    -H 'Content-Type: application/json' -d "{\"service\":\"$fn\",\"image\":\"$image_ref\"}"
+  for _ in $(seq 1 60); do invoke "$fn/" >/dev/null 2>&1 && break; sleep 0.5; done
+  check "$fn answers" bash -c "nsenter -t $leader -a curl -fsS -m 10 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd'"
+  # cgi-bin/log writes its query to stderr: the function's own output, which the daemon forwards to journald.
+  invoke "$fn/cgi-bin/log?$marker" >/dev/null
+  check "$fn output under journalctl -t openfaas-fn:$fn" bash -c \
+    "for i in \$(seq 1 20); do nsenter -t $leader -a journalctl -t openfaas-fn:$fn --no-pager -o cat | grep -q $marker && exit 0; sleep 0.5; done; exit 1"
+else
+  skip "function deploy/invoke/logs: $function_ready"
+fi
+step "function deploy + logs"
+
+in_ct systemctl restart faasd
+check "after systemctl restart: active" equals "$(in_ct systemctl is-active faasd)" active
+if [ -z "$function_ready" ]; then
+  check "after systemctl restart: $fn still answers" bash -c "for i in \$(seq 1 40); do nsenter -t $leader -a curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q busybox httpd && exit 0; sleep 0.5; done; exit 1"
+else
+  skip "function survives restart: $function_ready"
+fi
+step "systemctl restart faasd"
+
+restarts_before=$(in_ct systemctl show faasd -p NRestarts --value)
+in_ct systemctl kill -s KILL faasd
+for _ in $(seq 1 100); do
+  [ "$(in_ct systemctl show faasd -p NRestarts --value)" != "$restarts_before" ] && [ "$(in_ct systemctl is-active faasd)" = active ] && break
+  sleep 0.2
+done
+check "after SIGKILL: systemd restarted faasd" bash -c "[ \"\$(nsenter -t $leader -a systemctl show faasd -p NRestarts --value)\" -gt $restarts_before ]"
+check "after SIGKILL: active again" equals "$(in_ct systemctl is-active faasd)" active
+if [ -z "$function_ready" ]; then
+  check "after SIGKILL: $fn still answers" bash -c "for i in \$(seq 1 40); do nsenter -t $leader -a curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q busybox httpd && exit 0; sleep 0.5; done; exit 1"
+else
+  skip "function survives SIGKILL: $function_ready"
+fi
+step "systemctl kill -s KILL faasd"
+
+# 7. Re-running install.sh upgrades in place and keeps state. The system bus is stopped first, so `faasd
+#    install` must reach systemd on its private socket (/run/systemd/private), as systemctl does.
+in_ct systemctl stop dbus.socket dbus.service 2>/dev/null
+password_before=$(in_ct cat /var/lib/faasd/secrets/basic-auth-password 2>/dev/null)
+in_ct env DEBIAN_FRONTEND=noninteractive /root/payload/install.sh --binary /root/payload/faasd >"$work/reinstall.log" 2>&1
+check "install.sh again (no system bus) exits 0" equals "$?" 0
+check "install.sh again: active" equals "$(in_ct systemctl is-active faasd)" active
+check "install.sh again: password unchanged" equals "$(in_ct cat /var/lib/faasd/secrets/basic-auth-password 2>/dev/null)" "$password_before"
+if [ -z "$function_ready" ]; then
+  check "install.sh again: $fn still deployed" bash -c "nsenter -t $leader -a curl -fsS -u admin:$password http://127.0.0.1:8080/system/functions | grep -q '\"$fn\"'"
+else
+  skip "function kept across re-install: $function_ready"
+fi
+step "install.sh again"
+
+# 8. Uninstall: service and files gone, state kept.
+in_ct /root/payload/install.sh --uninstall >"$work/uninstall.log" 2>&1
+check "install.sh --uninstall exits 0" equals "$?" 0
+check "uninstall: faasd.service not active" bash -c "[ \"\$(nsenter -t $leader -a systemctl is-active faasd)\" != active ]"
+check "uninstall: unit and binary removed" bash -c "! nsenter -t $leader -a test -e /etc/systemd/system/faasd.service && ! nsenter -t $leader -a test -e /usr/local/bin/faasd"
+check "uninstall: /var/lib/faasd kept" in_ct test -d /var/lib/faasd
+step "install.sh --uninstall"
+
+if [ "$failed" -gt 0 ]; then
+  echo "--- journalctl -u faasd (last 30 lines)"
+  in_ct journalctl -u faasd --no-pager -n 30 | sed 's/^/    | /'
+  echo "--- install.log"; sed 's/^/    | /' "$work/install.log" | tail -30
+fi
+
+stop_machine
+step "poweroff + cleanup"
+
+# 9. The same binary through install.sh where PID 1 is not systemd (background mode); FAASD_TEST_NO_SYSTEMD=0 skips it.
+if [ "${FAASD_TEST_NO_SYSTEMD:-1}" = 1 ]; then
+  FAASD_BINARY=$binary "$here/no-systemd.sh" >"$work/no-systemd.log" 2>&1
+  grep -E '^(PASS|FAIL|    \|)' "$work/no-systemd.log"
+  counts=$(grep '^RESULT: ' "$work/no-systemd.log" | grep -oE '[0-9]+' | tr '\n' ' ')
+  read -r p f _ <<<"${counts:-0 1 0}"
+  passed=$((passed + p)); failed=$((failed + f))
+else
+  skip "install.sh without systemd: FAASD_TEST_NO_SYSTEMD=0"
+fi
+step "install.sh without systemd"
+printf '### %-34s %6.1fs\n' "TOTAL" "$(echo "$(now) - $stage_start" | bc)"
+echo "RESULT: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using FaasD.TestSupport;
+using FaasD.TestSupport.Images;
+using NUnit.Framework;
+
+namespace FaasD.Tests.Systemd;
+
+/// <summary>
+/// Runs scripts/systemd-test/run.sh: install.sh and faasd under a real systemd (PID 1 in systemd-nspawn), with the
+/// busybox httpd test image for the function steps. Fails on any failed check; skips only when nspawn cannot run.
+/// </summary>
+[Integration]
+[NonParallelizable]
+public sealed class SystemdStageTests
+{
+    /// <summary>run.sh's exit code when systemd-nspawn cannot run on this machine.</summary>
+    private const int CannotRun = 77;
+
+    private const string ImageName = "localhost/faasd-test/busybox-httpd:systemd-stage";
+
+    /// <summary>A CGI script that writes its query to stderr, so the stage can find it in the function's journal.</summary>
+    private const string LogScript = "#!/bin/sh\necho \"log: $QUERY_STRING\" >&2\nprintf 'Content-Type: text/plain\\r\\n\\r\\nlogged\\n'\n";
+
+    [Test]
+    [CancelAfter(20 * 60 * 1000)]
+    public async Task InstallRestartAndUninstallUnderSystemd(CancellationToken cancellationToken)
+    {
+        TestEnvironment.RequireRoot();
+        var repo = FindRepositoryRoot();
+        var archive = await WriteFunctionImageAsync(cancellationToken);
+
+        var start = new ProcessStartInfo(Path.Combine(repo, "scripts/systemd-test/run.sh"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["FAASD_TEST_FUNCTION_IMAGE"] = archive,
+                ["FAASD_TEST_FUNCTION_IMAGE_REF"] = ImageName,
+            },
+        };
+        using var process = Process.Start(start)!;
+        var output = new List<string>();
+        var pump = Task.WhenAll(Pump(process.StandardOutput, output), Pump(process.StandardError, output));
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        await pump;
+        var log = string.Join('\n', output);
+        if (process.ExitCode == CannotRun)
+        {
+            Assert.Ignore(output.LastOrDefault(l => l.StartsWith("SKIP systemd stage", StringComparison.Ordinal)) ?? log);
+        }
+
+        Assert.That(process.ExitCode, Is.Zero, log);
+        Assert.That(output, Has.Some.Matches<string>(l => l.StartsWith("RESULT: ", StringComparison.Ordinal) && l.Contains(" 0 failed", StringComparison.Ordinal)), log);
+    }
+
+    private static async Task<string> WriteFunctionImageAsync(CancellationToken cancellationToken)
+    {
+        var contents = BusyboxHttpd.Contents().AddFile("/www/cgi-bin/log", LogScript, ImageContents.ExecutableMode);
+        var built = await OciImageBuilder.BuildAsync(contents, BusyboxHttpd.Config, cancellationToken);
+        var path = Path.Combine(OciImageBuilder.WorkDirectory, "systemd-stage-function.oci.tar");
+        await ImageArchiveWriter.WriteOciArchiveAsync(built, ImageName, path, cancellationToken);
+        return path;
+    }
+
+    private static async Task Pump(StreamReader reader, List<string> output)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (output)
+            {
+                output.Add(line);
+            }
+
+            await TestContext.Progress.WriteLineAsync(line);
+        }
+    }
+
+    /// <summary>Above the test binaries, or else above this source file (a build outside the checkout).</summary>
+    private static string FindRepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
+    {
+        foreach (var start in new[] { TestContext.CurrentContext.TestDirectory, Path.GetDirectoryName(sourceFile) ?? "/" })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "install.sh")) && Directory.Exists(Path.Combine(dir.FullName, "scripts/systemd-test")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException("repository root (with install.sh) not found above " + TestContext.CurrentContext.TestDirectory);
+    }
+}

@@ -211,10 +211,14 @@ else
 fi
 step "function deploy + logs"
 
+task_pid() { in_ct ctr -n openfaas-fn task ls 2>/dev/null | awk -v fn="$fn" '$1 == fn { print $2 }'; }
+pid_before=$(task_pid)
+[ -n "$function_ready" ] || check "$fn has a running task before the restart" bash -c "[ -n '$pid_before' ]"
 in_ct systemctl restart faasd
 check "after systemctl restart: active" equals "$(in_ct systemctl is-active faasd)" active
 if [ -z "$function_ready" ]; then
-  check "after systemctl restart: $fn still answers" bash -c "for i in \$(seq 1 40); do nsenter -t $leader -a curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q busybox httpd && exit 0; sleep 0.5; done; exit 1"
+  check "after systemctl restart: $fn's container kept running (same task pid)" equals "$(task_pid)" "$pid_before"
+  check "after systemctl restart: $fn still answers" bash -c "for i in \$(seq 1 40); do nsenter -t $leader -a curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd' && exit 0; sleep 0.5; done; exit 1"
 else
   skip "function survives restart: $function_ready"
 fi
@@ -229,7 +233,8 @@ done
 check "after SIGKILL: systemd restarted faasd" bash -c "[ \"\$(nsenter -t $leader -a systemctl show faasd -p NRestarts --value)\" -gt $restarts_before ]"
 check "after SIGKILL: active again" equals "$(in_ct systemctl is-active faasd)" active
 if [ -z "$function_ready" ]; then
-  check "after SIGKILL: $fn still answers" bash -c "for i in \$(seq 1 40); do nsenter -t $leader -a curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q busybox httpd && exit 0; sleep 0.5; done; exit 1"
+  check "after SIGKILL: $fn's container kept running (same task pid)" equals "$(task_pid)" "$pid_before"
+  check "after SIGKILL: $fn still answers" bash -c "for i in \$(seq 1 40); do nsenter -t $leader -a curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd' && exit 0; sleep 0.5; done; exit 1"
 else
   skip "function survives SIGKILL: $function_ready"
 fi

@@ -27,6 +27,24 @@ public static class TestImages
     public static Task<TestImage> BusyboxHttpdAsync(CancellationToken cancellationToken = default) =>
         CachedAsync("busybox-httpd", () => BuildAndPushAsync("busybox-httpd", BusyboxHttpd.Contents(), BusyboxHttpd.Config), cancellationToken);
 
+    /// <summary>
+    /// A function image the way users build them: busybox plus our NativeAOT fwatchdog as the entry point,
+    /// configured by environment (<c>fprocess</c>, <c>mode</c>, timeouts …, see docs/watchdog.md).
+    /// </summary>
+    public static Task<TestImage> WatchdogAsync(string name, IReadOnlyList<string> env, CancellationToken cancellationToken = default) =>
+        CachedAsync("watchdog:" + name + ":" + string.Join('\n', env), async () =>
+        {
+            var binary = await WatchdogBinary.PublishAsync(CancellationToken.None);
+            var contents = await BusyboxHttpd.Contents().AddBinaryWithLibrariesAsync(binary, "/usr/bin/fwatchdog", CancellationToken.None);
+            var config = new TestImageConfig
+            {
+                Cmd = ["/usr/bin/fwatchdog"],
+                Env = [TestImageConfig.DefaultPath, .. env],
+                ExposedPorts = ["8080/tcp"],
+            };
+            return await BuildAndPushAsync("watchdog-" + name, contents, config);
+        }, cancellationToken);
+
     /// <summary>The busybox httpd image as an OCI image layout tar, named with its registry reference.</summary>
     public static async Task<string> BusyboxHttpdOciArchiveAsync(CancellationToken cancellationToken = default)
     {

@@ -148,10 +148,10 @@ internal sealed class BenchDaemon : IAsyncDisposable
         await EnsureOkAsync(response, $"scale {name} to {replicas}", cancellationToken);
     }
 
-    /// <summary>The function's IP on the bridge, from the attachment record the network layer keeps in the state dir.</summary>
+    /// <summary>The function's IP on the bridge, from the attachment record the network layer keeps under /var/run/faasd/network.</summary>
     public IPAddress AddressOf(string name)
     {
-        var record = Path.Combine(StateDir, "network", $"{Namespace}.{name}.json");
+        var record = Path.Combine("/var/run/faasd/network", $"{Namespace}.{name}.json");
         if (File.Exists(record) && JsonNode.Parse(File.ReadAllText(record))?["result"]?["ips"]?[0]?["address"]?.GetValue<string>() is { } cidr)
         {
             return IPAddress.Parse(cidr.Split('/')[0]);

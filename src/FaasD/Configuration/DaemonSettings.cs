@@ -27,6 +27,5 @@ public sealed record DaemonSettings
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");
-    public string NetworkStateDir => Path.Combine(StateDir, "network");
     public string CniConfPath => Path.Combine(CniConfDir, CniConfFile);
 }

@@ -18,7 +18,7 @@ public sealed class SettingsOptions
         var d = new DaemonSettings();
         Port = Add<int>("--port", "FAASD_PORT", d.Port.ToString(CultureInfo.InvariantCulture), "HTTP port of the gateway (OpenFaaS API and function invocations).", int.Parse);
         BindAddress = Add<string>("--bind", "FAASD_BIND", d.BindAddress, "Address the gateway listens on.", s => s);
-        StateDir = Add<string>("--state-dir", "FAASD_STATE_DIR", d.StateDir, "Where secrets, logs, basic-auth credentials and network state live.", s => s);
+        StateDir = Add<string>("--state-dir", "FAASD_STATE_DIR", d.StateDir, "Where secrets, logs and basic-auth credentials live (network attachments are kept in /var/run/faasd/network, cleared by a reboot like CNI's own state).", s => s);
         ContainerdSocket = Add<string>("--containerd-socket", "FAASD_CONTAINERD_SOCKET", d.ContainerdSocket, "containerd's gRPC socket.", s => s);
         CniConfDir = Add<string>("--cni-conf-dir", "FAASD_CNI_CONF_DIR", d.CniConfDir, "Directory of 10-openfaas.conflist (the built-in openfaas0 bridge config is used when the file is absent).", s => s);
         CniBinDir = Add<string>("--cni-bin-dir", "FAASD_CNI_BIN_DIR", string.Join(':', d.CniBinDirs), "CNI plugin directories, searched in order (colon-separated).", s => s);

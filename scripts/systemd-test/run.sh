@@ -209,6 +209,14 @@ if [ -z "$function_ready" ]; then
 else
   skip "function deploy/invoke/logs: $function_ready"
 fi
+if [ -z "$function_ready" ]; then
+  # What an operator sees: the daemon's own lines and the function's, as journald recorded them.
+  echo "--- journalctl -u faasd (first lines with priority)"
+  in_ct journalctl -u faasd --no-pager -o short-iso -n 200 2>/dev/null | grep -E 'faasd\[' | head -6 | sed 's/^/    | /'
+  in_ct journalctl -u faasd --no-pager -o export -n 50 2>/dev/null | grep -aE '^PRIORITY=' | sort | uniq -c | sed 's/^/    | /'
+  echo "--- journalctl -t openfaas-fn:$fn"
+  in_ct journalctl -t "openfaas-fn:$fn" --no-pager -o short-iso -n 3 2>/dev/null | sed 's/^/    | /'
+fi
 step "function deploy + logs"
 
 task_pid() { in_ct ctr -n openfaas-fn task ls 2>/dev/null | awk -v fn="$fn" '$1 == fn { print $2 }'; }

@@ -22,6 +22,13 @@ public sealed class FunctionLogStore(LogStoreOptions options, TimeProvider time)
 
     public async IAsyncEnumerable<LogEntry> ReadAsync(LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Names come from the query string and become file names: anything that could leave the log
+        // directory is simply an unknown function (an empty stream, as the contract has it).
+        if (!IsSafeName(request.Namespace) || !IsSafeName(request.Name))
+        {
+            yield break;
+        }
+
         var capture = Capture(request.Namespace, request.Name);
 
         // Subscribe before reading history so no line falls between the two.
@@ -60,6 +67,10 @@ public sealed class FunctionLogStore(LogStoreOptions options, TimeProvider time)
             new FunctionCapture(PathFor(@namespace, function), options.MaxFileBytes).DeleteFiles();
         }
     }
+
+    private static bool IsSafeName(string name) =>
+        name.Length is > 0 and <= 253 && name != "." && !name.Contains("..", StringComparison.Ordinal)
+        && name.IndexOfAny(['/', '\\', '\0']) < 0;
 
     private FunctionCapture Capture(string @namespace, string function) =>
         _captures.GetOrAdd((@namespace, function), key => new FunctionCapture(PathFor(key.Ns, key.Name), options.MaxFileBytes));

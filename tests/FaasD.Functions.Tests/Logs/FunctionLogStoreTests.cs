@@ -111,4 +111,16 @@ public class FunctionLogStoreTests
         store.Delete("openfaas-fn", "gone");
         Assert.That(await ReadAll(store, new LogRequest("gone", "openfaas-fn", false, -1, null)), Is.Empty);
     }
+
+    [TestCase("../secrets", "basic-auth-password")]
+    [TestCase("logs", "../../secrets/basic-auth-password")]
+    public async Task Names_that_would_leave_the_log_directory_read_nothing(string ns, string name)
+    {
+        // A readable capture-shaped file just outside the store's directory.
+        Directory.CreateDirectory(Path.Combine(_dir, "secrets"));
+        await File.WriteAllTextAsync(Path.Combine(_dir, "secrets", "basic-auth-password.ndjson"), "{\"t\":\"2026-11-23T10:00:00Z\",\"n\":\"x\",\"ns\":\"y\",\"i\":\"z\",\"m\":\"secret\"}\n");
+        var store = new FunctionLogStore(new LogStoreOptions { Directory = Path.Combine(_dir, "logs") }, _time);
+
+        Assert.That(await ReadAll(store, new LogRequest(name, ns, false, -1, null)), Is.Empty);
+    }
 }

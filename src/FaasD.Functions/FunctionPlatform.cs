@@ -106,6 +106,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         _catalog.Set(key, started.Function);
         Log.Updated(_logger, key, old.ContainerId, started.Function.ContainerId);
 
+        await Task.Delay(_options.UpdateDrainDelay, _time, CancellationToken.None);
         await RemoveContainerAsync(spec.Namespace, old.ContainerId, CancellationToken.None);
     }
 

@@ -14,6 +14,12 @@ public sealed record FunctionPlatformOptions
     /// <summary>SIGTERM-to-SIGKILL grace when a function is removed or replaced.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After an update moves traffic to the new generation, requests already sent to the old one get this long
+    /// before it is told to stop (a function that dies on SIGTERM would otherwise cut them off).
+    /// </summary>
+    public TimeSpan UpdateDrainDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The watchdog's port inside every function.</summary>
     public int FunctionPort { get; init; } = 8080;
 

@@ -28,6 +28,7 @@ internal sealed class PlatformFixture : IAsyncDisposable
             FunctionPort = ((IPEndPoint)_listener.LocalEndpoint).Port,
             ReadinessTimeout = readinessTimeout ?? TimeSpan.FromSeconds(5),
             StopGracePeriod = TimeSpan.Zero,
+            UpdateDrainDelay = TimeSpan.Zero,
         };
         Platform = Build(out var registry, out var catalog);
         Registry = registry;

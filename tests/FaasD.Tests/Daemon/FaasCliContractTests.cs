@@ -91,6 +91,50 @@ internal sealed class FaasCliContractTests : DaemonFixture
     }
 
     [Test]
+    public async Task An_update_under_load_drops_no_request()
+    {
+        var name = Name("rolling");
+        await DeployLikeFaasCliAsync(new { service = name, image = Httpd.Reference, envVars = new Dictionary<string, string> { ["V"] = "1" } });
+
+        using var plain = new HttpClient { BaseAddress = Daemon.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var served = 0;
+        var load = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await plain.GetAsync($"/function/{name}/");
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref served);
+                    }
+                    else
+                    {
+                        failures.Enqueue($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+                }
+                catch (HttpRequestException ex)
+                {
+                    failures.Enqueue(ex.Message);
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(300);
+        await DeployLikeFaasCliAsync(new { service = name, image = Httpd.Reference, envVars = new Dictionary<string, string> { ["V"] = "2" } });
+        await Task.Delay(1500);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        Assert.That(failures, Is.Empty, string.Join("\n", failures.Take(5)));
+        Assert.That(served, Is.GreaterThan(20));
+        Assert.That(await InvokeAsync($"/function/{name}/cgi-bin/env"), Does.Contain("V=2"));
+    }
+
+    [Test]
     public async Task Function_output_is_served_by_the_logs_endpoint()
     {
         var name = Name("logs");

@@ -54,11 +54,9 @@ public sealed partial class CniNetworkManager : INetworkManager
             LogReleasingLeftover(id);
             await ReleaseAsync(existing, cancellationToken);
         }
-        else
-        {
-            // No record means no ADD ever ran for it, so a leftover netns holds nothing but itself.
-            NamedNetworkNamespaces.Remove(netnsPath);
-        }
+
+        // No record means no ADD ever ran for it: a netns that is there (made by PrepareAsync, perhaps already
+        // joined by a task being created) holds nothing of CNI's and is used as it is.
 
         var network = await LoadNetworkAsync(cancellationToken);
 
@@ -89,6 +87,27 @@ public sealed partial class CniNetworkManager : INetworkManager
             await RollBackAsync(pending, network, progress.Result);
             throw;
         }
+    }
+
+    public async Task<string> PrepareAsync(string id, CancellationToken cancellationToken)
+    {
+        var netnsPath = NetnsPathFor(id);
+        using var held = await _locks.AcquireAsync(id, cancellationToken);
+
+        var existing = await _store.ReadAsync(id, cancellationToken);
+        if (existing is { Result: not null } && NamedNetworkNamespaces.IsNamespace(existing.NetnsPath))
+        {
+            return netnsPath;
+        }
+
+        if (existing is not null)
+        {
+            LogReleasingLeftover(id);
+            await ReleaseAsync(existing, cancellationToken);
+        }
+
+        await _namespaces.EnsureAsync(id, cancellationToken);
+        return netnsPath;
     }
 
     public async Task<NetworkAttachment?> GetAsync(string id, CancellationToken cancellationToken)

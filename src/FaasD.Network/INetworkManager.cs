@@ -14,7 +14,13 @@ public interface INetworkManager
     /// <summary>Path the OCI spec should name for the container's network namespace (the netns need not exist yet).</summary>
     string NetnsPathFor(string id);
 
-    /// <summary>Creates the netns when absent and runs CNI ADD; returns the container's IP.</summary>
+    /// <summary>
+    /// Creates the named netns (no CNI yet) so a task can be created in it while <see cref="AttachAsync"/> runs
+    /// CNI ADD for the same id: the two overlap on a cold start. Returns the netns path. Idempotent.
+    /// </summary>
+    Task<string> PrepareAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Creates the netns when absent (keeping one <see cref="PrepareAsync"/> made) and runs CNI ADD; returns the container's IP.</summary>
     Task<NetworkAttachment> AttachAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>The current attachment, or null when the container has none (e.g. after a reboot).</summary>

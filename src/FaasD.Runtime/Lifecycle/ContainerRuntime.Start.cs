@@ -1,4 +1,5 @@
 using FaasD.Containerd;
+using FaasD.Network;
 using ContainersApi = FaasD.Containerd.Api.Containers;
 using SnapshotsApi = FaasD.Containerd.Api.Snapshots;
 using TasksApi = FaasD.Containerd.Api.Tasks;
@@ -18,25 +19,36 @@ public sealed partial class ContainerRuntime
         var container = await FindContainerAsync(scope, id, cancellationToken)
             ?? throw new RuntimeException(RuntimeErrorKind.NotFound, $"container {@namespace}/{id} does not exist");
 
-        // The network comes up while we look at the task and fetch the rootfs mounts. runc joins the
-        // namespace at task create, so the attachment has to be complete before that call.
-        var attaching = _network.AttachAsync(ContainerNames.NetworkId(@namespace, id), cancellationToken);
-        var inspecting = InspectTaskAsync(scope, container, cancellationToken);
-        await Task.WhenAll(attaching, inspecting);
-        var attachment = await attaching;
-        var (existing, create) = await inspecting;
-
-        if (existing is { Status: not TypesApi.Status.Created })
+        // runc joins the network namespace at task create, so the namespace is made first (≈1 ms); CNI ADD then
+        // runs while we look at the task, fetch the rootfs mounts and create the task. Start waits for both,
+        // so the function never runs without its address.
+        var networkId = ContainerNames.NetworkId(@namespace, id);
+        await _network.PrepareAsync(networkId, cancellationToken);
+        var attaching = _network.AttachAsync(networkId, cancellationToken);
+        NetworkAttachment attachment;
+        try
         {
-            return new TaskInfo(await LiveStateAsync(@namespace, id, existing.Status, cancellationToken), existing.Pid, attachment.Address);
+            var (existing, create) = await InspectTaskAsync(scope, container, cancellationToken);
+            if (existing is { Status: not TypesApi.Status.Created })
+            {
+                attachment = await attaching;
+                return new TaskInfo(await LiveStateAsync(@namespace, id, existing.Status, cancellationToken), existing.Pid, attachment.Address);
+            }
+
+            // A fresh task, or one created before a crash cut its start short.
+            if (create is not null)
+            {
+                await scope.Tasks.CreateAsync(create, cancellationToken: cancellationToken);
+            }
+        }
+        finally
+        {
+            // Never leave the attach running, or its failure unobserved, whatever happened to the task.
+            await Task.WhenAny(attaching);
+            _ = attaching.Exception;
         }
 
-        // A fresh task, or one created before a crash cut its start short.
-        if (create is not null)
-        {
-            await scope.Tasks.CreateAsync(create, cancellationToken: cancellationToken);
-        }
-
+        attachment = await attaching;
         var pid = (await scope.Tasks.StartAsync(new TasksApi.StartRequest { ContainerId = id }, cancellationToken: cancellationToken)).Pid;
         Log.TaskStarted(_logger, @namespace, id, pid, attachment.Address);
         return new TaskInfo(TaskState.Running, pid, attachment.Address);

@@ -279,6 +279,27 @@ public sealed class CniNetworkManagerTests
     }
 
     [Test]
+    public async Task A_prepared_netns_is_the_one_attach_wires_up()
+    {
+        // The runtime creates the task in the prepared namespace while ADD runs: both must mean the same netns.
+        var manager = Manager();
+        var id = _network.Id("prep");
+        var path = await manager.PrepareAsync(id, CancellationToken.None);
+        var preparedInode = (await Shell.RunAsync("stat", "-L", "-c", "%i", path)).Trim();
+        Assert.That(await manager.GetAsync(id, CancellationToken.None), Is.Null, "prepared is not attached");
+        Assert.That(await manager.PrepareAsync(id, CancellationToken.None), Is.EqualTo(path), "prepare is idempotent");
+
+        var attachment = await manager.AttachAsync(id, CancellationToken.None);
+
+        Assert.That(attachment.NetnsPath, Is.EqualTo(path));
+        Assert.That((await Shell.RunAsync("stat", "-L", "-c", "%i", path)).Trim(), Is.EqualTo(preparedInode));
+        Assert.That(await Shell.RunAsync("ip", "-n", id, "-4", "addr", "show", "eth0"), Does.Contain($"inet {attachment.Address}/"));
+        await manager.DetachAsync(id, CancellationToken.None);
+        Assert.That(File.Exists(path), Is.False);
+        Assert.That(_network.LeasedAddresses(), Is.Empty);
+    }
+
+    [Test]
     public async Task Attach_and_detach_times()
     {
         var manager = Manager();

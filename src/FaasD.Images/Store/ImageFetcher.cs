@@ -1,6 +1,7 @@
 using FaasD.Containerd;
 using FaasD.Containerd.Api.Content;
 using FaasD.Containerd.Content;
+using FaasD.Containerd.Errors;
 using FaasD.Images.Oci;
 using FaasD.Images.Platforms;
 
@@ -179,8 +180,36 @@ internal sealed class ImageFetcher
         catch (ImagePullException exception) when (exception.Kind == ImagePullErrorKind.Corrupt)
         {
             // Bytes before the mismatch are already ingested; a resumed write would build on them, so drop them.
-            await _leased.Content.AbortAsync(new AbortRequest { Ref = write.Ref }, cancellationToken: CancellationToken.None);
+            await AbortIngestAsync(write.Ref!);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// containerd may still be closing the failed write when the abort arrives ("unlinkat …: directory not
+    /// empty"), so it is retried briefly; the corruption, not the clean-up, is what the caller must hear about.
+    /// </summary>
+    private async Task AbortIngestAsync(string reference)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _leased.Content.AbortAsync(new AbortRequest { Ref = reference }, cancellationToken: CancellationToken.None);
+                return;
+            }
+            catch (ContainerdException exception) when (exception.Kind == ContainerdErrorKind.NotFound)
+            {
+                return;
+            }
+            catch (ContainerdException) when (attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt));
+            }
+            catch (ContainerdException)
+            {
+                return;
+            }
         }
     }
 

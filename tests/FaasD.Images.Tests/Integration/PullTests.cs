@@ -102,7 +102,7 @@ public sealed class PullTests
 
         var exception = Assert.ThrowsAsync<ImagePullException>(() => service.PullAsync(ns.Name, reference, CancellationToken.None));
 
-        Assert.That(exception!.Kind, Is.EqualTo(ImagePullErrorKind.Corrupt));
+        Assert.That(exception!.Kind, Is.EqualTo(ImagePullErrorKind.Corrupt), exception.ToString());
         Assert.That(exception.Message, Does.Contain(reference).And.Contain(image.Built.Layer.Digest));
         Assert.That(await service.ListImagesAsync(ns.Name, CancellationToken.None), Is.Empty);
         Assert.That(await ns.Scope.ContentStore.ExistsAsync(image.Built.Layer.Digest, CancellationToken.None), Is.False);

@@ -16,40 +16,35 @@ public static partial class Names
     public static bool IsDns1123Subdomain(string? value) =>
         value is { Length: > 0 and <= 253 } && Dns1123Subdomain().IsMatch(value);
 
-    public static void ValidateFunctionName(string? name)
+    /// <summary>Null when the name is fine, else the one-line reason for a 400.</summary>
+    public static string? FunctionNameProblem(string? name) =>
+        string.IsNullOrEmpty(name) ? "function name is required"
+        : IsDns1123Label(name) ? null
+        : $"invalid function name \"{name}\": must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)";
+
+    public static string? NamespaceNameProblem(string? name) =>
+        string.IsNullOrEmpty(name) ? "namespace name is required"
+        : IsDns1123Label(name) ? null
+        : $"invalid namespace name \"{name}\": must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)";
+
+    /// <summary>faasd's secret rules with its exact messages, plus the DNS-1123 subdomain rule faas-cli applies.</summary>
+    public static string? SecretNameProblem(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "non-empty name is required"
+        : name.Contains('/', StringComparison.Ordinal) || name.Contains("..", StringComparison.Ordinal) ? "directory traversal found in name"
+        : IsDns1123Subdomain(name) ? null
+        : $"invalid secret name \"{name}\": must be a DNS-1123 subdomain";
+
+    public static void ValidateFunctionName(string? name) => ThrowIfProblem(FunctionNameProblem(name));
+
+    public static void ValidateNamespaceName(string? name) => ThrowIfProblem(NamespaceNameProblem(name));
+
+    public static void ValidateSecretName(string? name) => ThrowIfProblem(SecretNameProblem(name));
+
+    private static void ThrowIfProblem(string? problem)
     {
-        if (!IsDns1123Label(name))
+        if (problem is not null)
         {
-            throw new FunctionPlatformException(FunctionErrorKind.Invalid,
-                $"invalid function name \"{name}\": must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
-        }
-    }
-
-    public static void ValidateNamespaceName(string? name)
-    {
-        if (!IsDns1123Label(name))
-        {
-            throw new FunctionPlatformException(FunctionErrorKind.Invalid,
-                $"invalid namespace \"{name}\": must be a DNS-1123 label");
-        }
-    }
-
-    public static void ValidateSecretName(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new FunctionPlatformException(FunctionErrorKind.Invalid, "non-empty name is required");
-        }
-
-        if (name.Contains('/', StringComparison.Ordinal) || name.Contains("..", StringComparison.Ordinal))
-        {
-            throw new FunctionPlatformException(FunctionErrorKind.Invalid, "directory traversal found in name");
-        }
-
-        if (!IsDns1123Subdomain(name))
-        {
-            throw new FunctionPlatformException(FunctionErrorKind.Invalid,
-                $"invalid secret name \"{name}\": must be a DNS-1123 subdomain");
+            throw new FunctionPlatformException(FunctionErrorKind.Invalid, problem);
         }
     }
 

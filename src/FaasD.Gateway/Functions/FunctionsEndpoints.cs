@@ -1,3 +1,4 @@
+using FaasD.Functions.Validation;
 using FaasD.Functions.Abstractions;
 using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
@@ -74,7 +75,7 @@ internal sealed class FunctionsEndpoints(
     internal async Task GetAsync(HttpContext context)
     {
         var name = (string?)context.GetRouteValue("name");
-        if (Names.ValidateFunctionName(name) is { } invalid)
+        if (Names.FunctionNameProblem(name) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
@@ -127,7 +128,7 @@ internal sealed class FunctionsEndpoints(
         }
 
         var request = body.Value!;
-        if (Names.ValidateFunctionName(request.Service) is { } invalid)
+        if (Names.FunctionNameProblem(request.Service) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
@@ -150,7 +151,7 @@ internal sealed class FunctionsEndpoints(
         {
             foreach (var secret in requested)
             {
-                if (Names.ValidateSecretName(secret) is not null || !secrets.Exists(ns.Namespace!, secret))
+                if (Names.SecretNameProblem(secret) is not null || !secrets.Exists(ns.Namespace!, secret))
                 {
                     await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"unable to find secret: {secret}");
                     return;
@@ -192,7 +193,7 @@ internal sealed class FunctionsEndpoints(
         }
 
         var request = body.Value!;
-        if (Names.ValidateFunctionName(request.FunctionName) is { } invalid)
+        if (Names.FunctionNameProblem(request.FunctionName) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
@@ -230,7 +231,7 @@ internal sealed class FunctionsEndpoints(
         }
 
         var name = (string?)context.GetRouteValue("name");
-        if (Names.ValidateFunctionName(name) is { } invalid)
+        if (Names.FunctionNameProblem(name) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;

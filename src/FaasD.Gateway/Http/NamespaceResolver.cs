@@ -1,3 +1,4 @@
+using FaasD.Functions.Validation;
 using FaasD.Functions.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,7 @@ internal sealed class NamespaceResolver(INamespaceStore namespaces, IOptions<Gat
             return new NamespaceResult(_default, 0, null);
         }
 
-        if (!Names.IsDnsLabel(name))
+        if (!Names.IsDns1123Label(name))
         {
             return new NamespaceResult(null, StatusCodes.Status400BadRequest, NotValid);
         }

@@ -1,3 +1,4 @@
+using FaasD.Gateway.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -15,7 +16,7 @@ internal readonly record struct InvokeTarget(string Name, string Namespace)
     public static bool TryParse(ReadOnlySpan<char> path, string defaultNamespace, out InvokeTarget target)
     {
         target = default;
-        if (!TrySplit(path, out var segment, out _) || !Http.Names.IsRouteName(segment))
+        if (!TrySplit(path, out var segment, out _) || !RouteNames.IsRouteName(segment))
         {
             return false;
         }

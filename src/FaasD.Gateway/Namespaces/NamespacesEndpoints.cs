@@ -1,3 +1,4 @@
+using FaasD.Functions.Validation;
 using FaasD.Functions.Abstractions;
 using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
@@ -53,7 +54,7 @@ internal sealed class NamespacesEndpoints(
     internal async Task GetAsync(HttpContext context)
     {
         var name = (string?)context.GetRouteValue("name");
-        if (string.IsNullOrEmpty(name) || !Names.IsDnsLabel(name))
+        if (string.IsNullOrEmpty(name) || !Names.IsDns1123Label(name))
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"namespace {name} not found");
             return;
@@ -90,7 +91,7 @@ internal sealed class NamespacesEndpoints(
 
         var pathName = (string?)context.GetRouteValue("name");
         var name = !string.IsNullOrEmpty(body.Name) ? body.Name : pathName;
-        if (Names.ValidateNamespaceName(name) is { } invalid)
+        if (Names.NamespaceNameProblem(name) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
@@ -179,7 +180,7 @@ internal sealed class NamespacesEndpoints(
     private static async Task<string?> MatchPathAsync(HttpContext context, FunctionNamespaceDto body)
     {
         var pathName = (string?)context.GetRouteValue("name");
-        if (Names.ValidateNamespaceName(pathName) is { } invalid)
+        if (Names.NamespaceNameProblem(pathName) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return null;

@@ -1,3 +1,4 @@
+using FaasD.Functions.Validation;
 using System.Text;
 using FaasD.Functions.Abstractions;
 using FaasD.Gateway.Auth;
@@ -71,7 +72,7 @@ internal sealed class SecretsEndpoints(
         }
 
         var secret = body.Value!;
-        if (Names.ValidateSecretName(secret.Name) is { } invalid)
+        if (Names.SecretNameProblem(secret.Name) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
@@ -111,7 +112,7 @@ internal sealed class SecretsEndpoints(
         }
 
         var secret = body.Value!;
-        if (Names.ValidateSecretName(secret.Name) is { } invalid)
+        if (Names.SecretNameProblem(secret.Name) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;

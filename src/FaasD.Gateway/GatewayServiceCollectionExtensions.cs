@@ -39,6 +39,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<InvocationMetrics>();
         services.TryAddSingleton<FunctionHttpClient>();
         services.TryAddSingleton<FunctionProxy>();
+        services.TryAddSingleton<FaasD.Invocation.IFunctionInvoker, InProcessInvoker>();
         services.TryAddSingleton<FunctionsEndpoints>();
         services.TryAddSingleton<SecretsEndpoints>();
         services.TryAddSingleton<NamespacesEndpoints>();

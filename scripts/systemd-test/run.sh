@@ -253,6 +253,7 @@ check "install.sh again (no system bus) exits 0" equals "$?" 0
 check "install.sh again: the system bus is really down" bash -c "[ \"\$(nsenter -t $leader -a systemctl is-active dbus.service)\" != active ]"
 check "install.sh again: faasd install fell back to /run/systemd/private" bash -c \
   "grep -q 'falling back to systemd.s private socket' '$work/reinstall.log' && grep -q 'Talking to systemd over its private socket /run/systemd/private' '$work/reinstall.log'"
+grep -E '\[74[0-9][0-9]\]' "$work/reinstall.log" | sed 's/^/    | /'
 check "install.sh again: start jobs waited for over the private socket (JobRemoved)" grep -qE 'faasd.service: job /org/freedesktop/systemd1/job/[0-9]+ finished: done' "$work/reinstall.log"
 check "install.sh again: active" equals "$(in_ct systemctl is-active faasd)" active
 check "install.sh again: password unchanged" equals "$(in_ct cat /var/lib/faasd/secrets/basic-auth-password 2>/dev/null)" "$password_before"

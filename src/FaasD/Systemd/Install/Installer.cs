@@ -48,7 +48,27 @@ public sealed partial class Installer
         await InstallFileAsync(InstallAssets.CniConflist, _options.CniConfDirectory, cancellationToken);
         Directory.CreateDirectory(_options.StateDirectory);
 
-        await using var systemd = await _connect(cancellationToken);
+        ISystemdManager systemd;
+        try
+        {
+            systemd = await _connect(cancellationToken);
+        }
+        catch (SystemdUnreachableException ex)
+        {
+            // The files are in place; only systemd could not be asked: one line that says why, not a stack trace.
+            await output.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
+        await using (systemd)
+        {
+            return await EnableAndStartAsync(systemd, output, cancellationToken);
+        }
+    }
+
+    /// <summary>daemon-reload, enable both units, start containerd, then start (or restart) faasd and wait for each.</summary>
+    private async Task<int> EnableAndStartAsync(ISystemdManager systemd, TextWriter output, CancellationToken cancellationToken)
+    {
         await systemd.ReloadAsync(cancellationToken);
         await systemd.EnableUnitFilesAsync([ContainerdUnit, FaasdUnit], runtime: false, force: true, cancellationToken);
 

@@ -69,7 +69,7 @@ internal sealed class JobTracker
         }
     }
 
-    /// <summary>A wait that gave up: its job's late signal need not be kept.</summary>
+    /// <summary>A wait that gave up (timed out) is dropped; a late signal for its job is then kept like any other.</summary>
     public void Forget(string jobPath)
     {
         lock (_gate)

@@ -121,6 +121,16 @@ public sealed class InstallerTests
         Assert.That(File.Exists(_options.BinaryPath), Is.False);
     }
 
+    [Test]
+    public async Task UnreachableSystemdIsOneLineAndExitCodeOne()
+    {
+        using var output = new StringWriter();
+        var installer = new Installer(_options, _ => throw new SystemdUnreachableException("Cannot reach systemd: test"), () => true, NullLogger<Installer>.Instance);
+
+        Assert.That(await installer.RunAsync(output, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(output.ToString(), Is.EqualTo("Cannot reach systemd: test" + Environment.NewLine));
+    }
+
     /// <summary>`faasd install` works from the lone binary only if it carries these (EmbeddedResource in FaasD.csproj).</summary>
     [TestCase(InstallAssets.ServiceUnit)]
     [TestCase(InstallAssets.CniConflist)]

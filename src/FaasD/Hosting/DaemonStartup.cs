@@ -7,6 +7,7 @@ using FaasD.Functions.Deployment;
 using FaasD.Functions.Logs;
 using FaasD.Functions.Namespaces;
 using FaasD.Systemd;
+using FaasD.Systemd.Manager;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -5,7 +5,6 @@ using FaasD.Compose.Parsing;
 using FaasD.Compose.Ports;
 using FaasD.Compose.Restart;
 using FaasD.Compose.Running;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FaasD.Compose;
@@ -15,13 +14,13 @@ namespace FaasD.Compose;
 /// then supervise them. It runs beside the rest of the daemon: a bad file or a failing service is logged and
 /// functions keep running. Start-up returns at once; <see cref="Started"/> completes when the services are up.
 /// </summary>
-public sealed partial class ComposeHost(
+internal sealed partial class ComposeHost(
     ComposeOptions options,
     ProjectRunner runner,
     ServiceSupervisor supervisor,
     ServiceAddressBook addresses,
     PortProxies proxies,
-    ILogger<ComposeHost> logger) : IHostedService, IAsyncDisposable
+    ILogger<ComposeHost> logger) : IComposeServices, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<ComposeUpResult> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);

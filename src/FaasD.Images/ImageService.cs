@@ -1,12 +1,12 @@
 using FaasD.Containerd;
 using FaasD.Containerd.Errors;
-using FaasD.Images.Concurrency;
 using FaasD.Images.Distribution;
 using FaasD.Images.Distribution.Auth;
 using FaasD.Images.Oci;
 using FaasD.Images.Platforms;
 using FaasD.Images.References;
 using FaasD.Images.Store;
+using FaasD.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,14 +20,14 @@ namespace FaasD.Images;
 /// The image record is written last, so a failure at any step leaves no record; the lease lets containerd's
 /// garbage collector reclaim whatever was stored on the way.
 /// </summary>
-public sealed partial class ImageService : IImageService, IDisposable
+internal sealed partial class ImageService : IImageService, IDisposable
 {
     private readonly ContainerdClient _containerd;
     private readonly ImageOptions _options;
     private readonly HttpClient _http;
     private readonly RegistryAuthenticator _authenticator;
     private readonly PlatformMatcher _platforms;
-    private readonly KeyedAsyncLock _locks = new();
+    private readonly KeyedAsyncLock<string> _locks = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FaasD.Network;
 
-public sealed partial class CniNetworkManager
+internal sealed partial class CniNetworkManager
 {
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Attached {Id}: {Address} in {NetnsPath}")]
     private partial void LogAttached(string id, string address, string netnsPath);

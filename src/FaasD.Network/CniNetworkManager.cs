@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using FaasD.Network.Cni;
-using FaasD.Network.Concurrency;
+using FaasD.Shared;
 using FaasD.Network.Namespaces;
 using FaasD.Network.State;
 using Microsoft.Extensions.Logging;
@@ -15,7 +15,7 @@ namespace FaasD.Network;
 /// leads back to it, and a netns without a record never saw ADD.
 /// Calls for one id are serialised; different ids run in parallel (host-local IPAM locks its own store).
 /// </summary>
-public sealed partial class CniNetworkManager : INetworkManager
+internal sealed partial class CniNetworkManager : INetworkManager
 {
     private const string LoopbackInterface = "lo";
 
@@ -24,7 +24,7 @@ public sealed partial class CniNetworkManager : INetworkManager
     private readonly NamedNetworkNamespaces _namespaces;
     private readonly CniNetworkRunner _cni;
     private readonly AttachmentStore _store;
-    private readonly KeyedLock _locks = new();
+    private readonly KeyedAsyncLock<string> _locks = new(StringComparer.Ordinal);
 
     public CniNetworkManager(IOptions<NetworkOptions> options, ILogger<CniNetworkManager> logger)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace FaasD.Compose.Ports;
 
 /// <summary>The listeners for every published port of a project; a port that cannot be bound is logged and skipped.</summary>
-public sealed partial class PortProxies(Func<string, IPAddress?> resolve, int bufferSize, ILogger<PortProxies> logger) : IAsyncDisposable
+internal sealed partial class PortProxies(Func<string, IPAddress?> resolve, int bufferSize, ILogger<PortProxies> logger) : IAsyncDisposable
 {
     private readonly List<PortForwarder> _forwarders = [];
 

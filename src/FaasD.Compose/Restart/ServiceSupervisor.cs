@@ -12,7 +12,7 @@ namespace FaasD.Compose.Restart;
 /// logged with their code whatever the policy. Time comes from <see cref="TimeProvider"/>, so the backoff is
 /// tested without sleeping.
 /// </summary>
-public sealed partial class ServiceSupervisor(
+internal sealed partial class ServiceSupervisor(
     IContainerRuntime runtime,
     ServiceRunner runner,
     ServiceAddressBook addresses,

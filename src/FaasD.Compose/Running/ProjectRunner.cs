@@ -9,7 +9,7 @@ namespace FaasD.Compose.Running;
 /// Brings a whole project up: services that left the file are removed, then every service starts as soon as all of
 /// its dependencies run (independent ones in parallel). One failure stops only the services that depend on it.
 /// </summary>
-public sealed partial class ProjectRunner(
+internal sealed partial class ProjectRunner(
     IContainerRuntime runtime,
     ServiceRunner services,
     ServiceAddressBook addresses,

@@ -1,6 +1,6 @@
-using FaasD.Compose.Logs;
 using FaasD.Compose.Model;
 using FaasD.Compose.Names;
+using FaasD.Runtime.Logs;
 using FaasD.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -11,11 +11,11 @@ namespace FaasD.Compose.Running;
 /// whose hash matches, start a task that is gone, re-create a container whose definition changed. Each step is
 /// idempotent, so a daemon killed half-way finishes the job on its next start.
 /// </summary>
-public sealed partial class ServiceRunner(
+internal sealed partial class ServiceRunner(
     IContainerRuntime runtime,
     ServiceSpecBuilder specs,
     ServiceAddressBook addresses,
-    IServiceLogs logs,
+    ILogCapture logs,
     ComposeOptions options,
     ILogger<ServiceRunner> logger)
 {
@@ -45,7 +45,7 @@ public sealed partial class ServiceRunner(
             outcome = outcome == ServiceStartOutcome.Recreated ? outcome : ServiceStartOutcome.Created;
         }
 
-        logs.Follow(Namespace, service.Name, service.Name, runtime.LogPathFor(Namespace, service.Name));
+        logs.Follow(Namespace, service.Name, service.Name);
         var task = await runtime.GetTaskAsync(Namespace, service.Name, cancellationToken);
         switch (task.State)
         {

@@ -1,3 +1,4 @@
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace FaasD.Functions.Scaling;
 /// (decisions in <see cref="FunctionHandle.TryBeginIdleWork"/>). A failed pause is logged by the handle, which
 /// returns to Running and is tried again after another idle duration.
 /// </summary>
-public sealed partial class Idler : BackgroundService
+internal sealed partial class Idler : BackgroundService
 {
     private readonly FunctionRegistry _registry;
     private readonly TimeProvider _time;

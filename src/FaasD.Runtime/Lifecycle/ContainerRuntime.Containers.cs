@@ -10,7 +10,7 @@ using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     /// <summary>
     /// How long a crashed create's snapshot stays protected. Long (containerd's client uses 24 h too), so the

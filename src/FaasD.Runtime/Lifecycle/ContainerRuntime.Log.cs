@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     private static partial class Log
     {
@@ -30,5 +30,8 @@ public sealed partial class ContainerRuntime
 
         [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Task {Namespace}/{Id} resumed")]
         public static partial void TaskResumed(ILogger logger, string @namespace, string id);
+
+        [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Namespace {Namespace} deleted")]
+        public static partial void NamespaceDeleted(ILogger logger, string @namespace);
     }
 }

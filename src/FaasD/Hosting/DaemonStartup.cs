@@ -1,11 +1,9 @@
 using FaasD.Compose;
 using FaasD.Compose.Running;
 using FaasD.Configuration;
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
-using FaasD.Functions.Deployment;
-using FaasD.Functions.Logs;
-using FaasD.Functions.Namespaces;
+using FaasD.Functions;
+using FaasD.Runtime;
+using FaasD.Runtime.Logs;
 using FaasD.Systemd;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,11 +16,10 @@ namespace FaasD.Hosting;
 /// </summary>
 internal sealed partial class DaemonStartup(
     DaemonSettings settings,
-    ContainerdClient containerd,
-    ContainerdNamespaceStore namespaces,
-    FunctionRecovery recovery,
-    ComposeHost compose,
-    LogPump pump,
+    IContainerRuntime runtime,
+    IFunctionRecovery recovery,
+    IComposeServices compose,
+    ILogCapture logs,
     TimeProvider time,
     ILogger<DaemonStartup> logger,
     ILogger<ContainerdServiceCheck> checkLogger)
@@ -36,8 +33,7 @@ internal sealed partial class DaemonStartup(
         var version = await WaitForContainerdAsync(cancellationToken);
         Log.Containerd(logger, version, settings.ContainerdSocket);
 
-        await namespaces.EnsureDefaultNamespaceAsync(cancellationToken);
-        pump.Start();
+        logs.Start();
         await StartServicesAsync(cancellationToken);
         var summary = await recovery.RecoverAsync(cancellationToken);
         Log.Recovered(logger, summary.ToString(), time.GetElapsedTime(started).TotalMilliseconds);
@@ -70,10 +66,9 @@ internal sealed partial class DaemonStartup(
         {
             try
             {
-                var response = await containerd.Global.Version.VersionAsync(new(), cancellationToken: cancellationToken);
-                return response.Version;
+                return await runtime.GetVersionAsync(cancellationToken);
             }
-            catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.Unavailable && time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(60))
+            catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.Unavailable && time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(60))
             {
                 if (!waited)
                 {
@@ -83,7 +78,7 @@ internal sealed partial class DaemonStartup(
 
                 await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
             }
-            catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.Unavailable)
+            catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.Unavailable)
             {
                 if (await ContainerdServiceCheck.ForSystem(checkLogger).FindProblemAsync(cancellationToken) is { } problem)
                 {

@@ -1,4 +1,4 @@
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FaasD.Network;
+
+public static class NetworkServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="INetworkManager"/>: a named network namespace per container, attached with CNI.</summary>
+    public static IServiceCollection AddContainerNetwork(this IServiceCollection services, Action<NetworkOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<NetworkOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton<INetworkManager>(sp => new CniNetworkManager(
+            sp.GetRequiredService<IOptions<NetworkOptions>>(),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<CniNetworkManager>()));
+        return services;
+    }
+}

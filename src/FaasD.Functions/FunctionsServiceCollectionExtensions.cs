@@ -46,7 +46,8 @@ public static class FunctionsServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()));
         services.AddSingleton<FunctionPlatform>();
         services.AddSingleton<IFunctionPlatform>(sp => sp.GetRequiredService<FunctionPlatform>());
-        services.AddSingleton<IFunctionRecovery, FunctionRecovery>();
+        services.AddSingleton<FunctionRecovery>();
+        services.AddSingleton<IFunctionRecovery, FunctionStartup>();
 
         services.AddHostedService<Idler>();
         services.AddHostedService<TaskExitWatcher>();

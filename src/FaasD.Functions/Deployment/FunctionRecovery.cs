@@ -1,5 +1,4 @@
 using FaasD.Functions.Abstractions;
-using FaasD.Functions.Namespaces;
 using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 using FaasD.Runtime;
@@ -18,14 +17,13 @@ internal sealed partial class FunctionRecovery(
     TaskStarter starter,
     FunctionCatalog catalog,
     FunctionRegistry registry,
-    ContainerdNamespaceStore namespaces,
+    INamespaceStore namespaces,
     ScaleToZeroOptions scaleOptions,
     FunctionPlatformOptions options,
-    ILogger<FunctionRecovery> logger) : IFunctionRecovery
+    ILogger<FunctionRecovery> logger)
 {
     public async Task<RecoverySummary> RecoverAsync(CancellationToken cancellationToken)
     {
-        await namespaces.EnsureDefaultNamespaceAsync(cancellationToken);
         var summary = new RecoverySummary();
         var coldStarts = new List<(FunctionKey Key, DeployedFunction Function, ScaleToZeroSettings Settings)>();
         foreach (var @namespace in await namespaces.ListAsync(cancellationToken))

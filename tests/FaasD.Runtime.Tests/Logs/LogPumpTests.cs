@@ -1,16 +1,15 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
-namespace FaasD.Functions.Tests.Logs;
+namespace FaasD.Runtime.Tests.Logs;
 
 public class LogPumpTests
 {
     private string _dir = null!;
     private FakeTimeProvider _time = null!;
-    private FunctionLogStore _store = null!;
+    private LogStore _store = null!;
     private RecordingSink _sink = null!;
     private LogStoreOptions _options = null!;
 
@@ -20,7 +19,7 @@ public class LogPumpTests
         _dir = Directory.CreateTempSubdirectory("faasd-pump-").FullName;
         _time = new FakeTimeProvider();
         _options = new LogStoreOptions { Directory = Path.Combine(_dir, "capture"), MaxRawBytes = 64 };
-        _store = new FunctionLogStore(_options, _time);
+        _store = new LogStore(_options, _time);
         _sink = new RecordingSink();
     }
 
@@ -32,7 +31,7 @@ public class LogPumpTests
     private async Task<List<string>> Captured(string function)
     {
         var lines = new List<string>();
-        await foreach (var e in _store.ReadAsync(new LogRequest(function, "openfaas-fn", false, -1, null), CancellationToken.None))
+        await foreach (var e in _store.ReadAsync(new LogQuery(function, "openfaas-fn", false, -1, null), CancellationToken.None))
         {
             lines.Add(e.Text);
         }

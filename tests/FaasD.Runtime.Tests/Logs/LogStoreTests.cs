@@ -1,11 +1,10 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
-namespace FaasD.Functions.Tests.Logs;
+namespace FaasD.Runtime.Tests.Logs;
 
-public class FunctionLogStoreTests
+public class LogStoreTests
 {
     private string _dir = null!;
     private FakeTimeProvider _time = null!;
@@ -20,12 +19,12 @@ public class FunctionLogStoreTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    private FunctionLogStore NewStore(long maxFileBytes = 1024 * 1024) =>
+    private LogStore NewStore(long maxFileBytes = 1024 * 1024) =>
         new(new LogStoreOptions { Directory = _dir, MaxFileBytes = maxFileBytes }, _time);
 
-    private static async Task<List<LogEntry>> ReadAll(FunctionLogStore store, LogRequest request)
+    private static async Task<List<LogLine>> ReadAll(LogStore store, LogQuery request)
     {
-        var list = new List<LogEntry>();
+        var list = new List<LogLine>();
         await foreach (var entry in store.ReadAsync(request, CancellationToken.None))
         {
             list.Add(entry);
@@ -45,15 +44,15 @@ public class FunctionLogStoreTests
         }
 
         var reopened = NewStore();
-        var all = await ReadAll(reopened, new LogRequest("echo", "openfaas-fn", Follow: false, Tail: -1, Since: null));
+        var all = await ReadAll(reopened, new LogQuery("echo", "openfaas-fn", Follow: false, Tail: -1, Since: null));
         Assert.That(all.Select(e => e.Text), Is.EqualTo(new[] { "line 0", "line 1", "line 2", "line 3", "line 4" }));
         Assert.That(all[0].Name, Is.EqualTo("echo"));
         Assert.That(all[0].Namespace, Is.EqualTo("openfaas-fn"));
 
-        var tail = await ReadAll(reopened, new LogRequest("echo", "openfaas-fn", false, Tail: 2, Since: null));
+        var tail = await ReadAll(reopened, new LogQuery("echo", "openfaas-fn", false, Tail: 2, Since: null));
         Assert.That(tail.Select(e => e.Text), Is.EqualTo(new[] { "line 3", "line 4" }));
 
-        var since = await ReadAll(reopened, new LogRequest("echo", "openfaas-fn", false, -1, Since: all[3].Timestamp));
+        var since = await ReadAll(reopened, new LogQuery("echo", "openfaas-fn", false, -1, Since: all[3].Timestamp));
         Assert.That(since.Select(e => e.Text), Is.EqualTo(new[] { "line 3", "line 4" }));
     }
 
@@ -68,7 +67,7 @@ public class FunctionLogStoreTests
 
         var files = Directory.GetFiles(Path.Combine(_dir, "openfaas-fn"));
         Assert.That(files.Sum(f => new FileInfo(f).Length), Is.LessThanOrEqualTo(4000));
-        var kept = await ReadAll(store, new LogRequest("noisy", "openfaas-fn", false, -1, null));
+        var kept = await ReadAll(store, new LogQuery("noisy", "openfaas-fn", false, -1, null));
         Assert.That(kept.Last().Text, Does.EndWith("199"));
         Assert.That(kept.Count, Is.LessThan(200));
     }
@@ -82,7 +81,7 @@ public class FunctionLogStoreTests
         var seen = new List<string>();
         var reader = Task.Run(async () =>
         {
-            await foreach (var entry in store.ReadAsync(new LogRequest("f", "openfaas-fn", Follow: true, -1, null), cts.Token))
+            await foreach (var entry in store.ReadAsync(new LogQuery("f", "openfaas-fn", Follow: true, -1, null), cts.Token))
             {
                 seen.Add(entry.Text);
                 if (seen.Count == 3)
@@ -109,7 +108,7 @@ public class FunctionLogStoreTests
         var store = NewStore();
         store.Append("openfaas-fn", "gone", "gone", "x");
         store.Delete("openfaas-fn", "gone");
-        Assert.That(await ReadAll(store, new LogRequest("gone", "openfaas-fn", false, -1, null)), Is.Empty);
+        Assert.That(await ReadAll(store, new LogQuery("gone", "openfaas-fn", false, -1, null)), Is.Empty);
     }
 
     [TestCase("../secrets", "basic-auth-password")]
@@ -119,8 +118,8 @@ public class FunctionLogStoreTests
         // A readable capture-shaped file just outside the store's directory.
         Directory.CreateDirectory(Path.Combine(_dir, "secrets"));
         await File.WriteAllTextAsync(Path.Combine(_dir, "secrets", "basic-auth-password.ndjson"), "{\"t\":\"2026-11-23T10:00:00Z\",\"n\":\"x\",\"ns\":\"y\",\"i\":\"z\",\"m\":\"secret\"}\n");
-        var store = new FunctionLogStore(new LogStoreOptions { Directory = Path.Combine(_dir, "logs") }, _time);
+        var store = new LogStore(new LogStoreOptions { Directory = Path.Combine(_dir, "logs") }, _time);
 
-        Assert.That(await ReadAll(store, new LogRequest(name, ns, false, -1, null)), Is.Empty);
+        Assert.That(await ReadAll(store, new LogQuery(name, ns, false, -1, null)), Is.Empty);
     }
 }

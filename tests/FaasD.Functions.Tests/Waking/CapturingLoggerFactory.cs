@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Logging;
 
-namespace FaasD.Functions.Tests.Scaling;
+namespace FaasD.Functions.Tests.Waking;
 
 /// <summary>Keeps every log entry so tests can check what was reported.</summary>
 internal sealed class CapturingLoggerFactory : ILoggerFactory

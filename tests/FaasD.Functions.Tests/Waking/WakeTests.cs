@@ -1,8 +1,9 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using NUnit.Framework;
 
-namespace FaasD.Functions.Tests.Scaling;
+namespace FaasD.Functions.Tests.Waking;
 
 /// <summary>The hot path: warm requests, and requests that find the function frozen or without a task.</summary>
 public class WakeTests

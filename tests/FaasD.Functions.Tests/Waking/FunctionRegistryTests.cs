@@ -1,8 +1,9 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using NUnit.Framework;
 
-namespace FaasD.Functions.Tests.Scaling;
+namespace FaasD.Functions.Tests.Waking;
 
 public class FunctionRegistryTests
 {

@@ -1,8 +1,9 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using NUnit.Framework;
 
-namespace FaasD.Functions.Tests.Scaling;
+namespace FaasD.Functions.Tests.Waking;
 
 /// <summary>Scale to 0 and back by API call (replicas 0 / 1).</summary>
 public class ManualScalingTests

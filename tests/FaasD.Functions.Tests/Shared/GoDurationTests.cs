@@ -1,7 +1,7 @@
-using FaasD.Functions.Scaling;
+using FaasD.Shared;
 using NUnit.Framework;
 
-namespace FaasD.Functions.Tests.Scaling;
+namespace FaasD.Functions.Tests.Shared;
 
 public class GoDurationTests
 {

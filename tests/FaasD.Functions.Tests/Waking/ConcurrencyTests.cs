@@ -1,10 +1,11 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
-namespace FaasD.Functions.Tests.Scaling;
+namespace FaasD.Functions.Tests.Waking;
 
 /// <summary>
 /// Requests racing an idler that pauses as often as it can: no request is ever handed a frozen function and no

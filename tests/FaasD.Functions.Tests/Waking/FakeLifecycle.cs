@@ -1,6 +1,7 @@
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 
-namespace FaasD.Functions.Tests.Scaling;
+namespace FaasD.Functions.Tests.Waking;
 
 /// <summary>An <see cref="IFunctionLifecycle"/> whose calls the test counts, holds open and fails at will.</summary>
 internal sealed class FakeLifecycle : IFunctionLifecycle

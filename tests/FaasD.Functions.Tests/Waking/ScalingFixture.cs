@@ -1,7 +1,8 @@
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Time.Testing;
 
-namespace FaasD.Functions.Tests.Scaling;
+namespace FaasD.Functions.Tests.Waking;
 
 /// <summary>A registry over a <see cref="FakeLifecycle"/> and a <see cref="FakeTimeProvider"/>: time moves only when a test says so.</summary>
 internal sealed class ScalingFixture

@@ -126,19 +126,19 @@ internal sealed partial class ComposeHost(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "No compose file at {Path}: no services to run")]
+        [LoggerMessage(EventId = LogEvents.NoFile, Level = LogLevel.Information, Message = "No compose file at {Path}: no services to run")]
         public static partial void NoFile(ILogger logger, string path);
 
-        [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Compose file {Path} refused, services not started (functions still run): {Reason}")]
+        [LoggerMessage(EventId = LogEvents.InvalidFile, Level = LogLevel.Error, Message = "Compose file {Path} refused, services not started (functions still run): {Reason}")]
         public static partial void InvalidFile(ILogger logger, string path, string reason);
 
-        [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Compose file {Path}: ignoring {Key} (not part of the subset faasd honours)")]
+        [LoggerMessage(EventId = LogEvents.IgnoredKey, Level = LogLevel.Warning, Message = "Compose file {Path}: ignoring {Key} (not part of the subset faasd honours)")]
         public static partial void IgnoredKey(ILogger logger, string path, string key);
 
-        [LoggerMessage(EventId = 7104, Level = LogLevel.Information, Message = "{Up}/{Total} compose services up in {ElapsedMs:F0} ms")]
+        [LoggerMessage(EventId = LogEvents.ServicesUp, Level = LogLevel.Information, Message = "{Up}/{Total} compose services up in {ElapsedMs:F0} ms")]
         public static partial void ServicesUp(ILogger logger, int up, int total, double elapsedMs);
 
-        [LoggerMessage(EventId = 7105, Level = LogLevel.Critical, Message = "Compose services stopped being managed: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.Crashed, Level = LogLevel.Critical, Message = "Compose services stopped being managed: {Reason}")]
         public static partial void Crashed(ILogger logger, string reason, Exception exception);
     }
 }

@@ -304,16 +304,16 @@ internal sealed partial class FunctionPlatform : IFunctionPlatform
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
+        [LoggerMessage(EventId = LogEvents.Deployed, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
         public static partial void Deployed(ILogger logger, FunctionKey function, string container, double milliseconds);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Updated {Function}: {OldContainer} replaced by {NewContainer}")]
+        [LoggerMessage(EventId = LogEvents.Updated, Level = LogLevel.Information, Message = "Updated {Function}: {OldContainer} replaced by {NewContainer}")]
         public static partial void Updated(ILogger logger, FunctionKey function, string oldContainer, string newContainer);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Removed {Function}")]
+        [LoggerMessage(EventId = LogEvents.Removed, Level = LogLevel.Information, Message = "Removed {Function}")]
         public static partial void Removed(ILogger logger, FunctionKey function);
 
-        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the next request starts it again")]
+        [LoggerMessage(EventId = LogEvents.TaskExited, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the next request starts it again")]
         public static partial void TaskExited(ILogger logger, FunctionKey function, string container, uint exitStatus);
     }
 }

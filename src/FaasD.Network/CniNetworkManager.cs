@@ -150,14 +150,18 @@ internal sealed partial class CniNetworkManager : INetworkManager
         if (record is not null)
         {
             await ReleaseAsync(record, cancellationToken);
-        }
-        else
-        {
-            // Without a record no ADD ran; at most a netns (or a bare file) is left.
-            NamedNetworkNamespaces.Remove(netnsPath);
+            LogDetached(id);
+            return;
         }
 
-        LogDetached(id);
+        // Without a record no ADD ran; at most a netns (or a bare file) is left. Detach is called again for
+        // what is already detached (a stop, then a delete that makes sure): that is not news, so not logged.
+        var leftover = File.Exists(netnsPath);
+        NamedNetworkNamespaces.Remove(netnsPath);
+        if (leftover)
+        {
+            LogDetached(id);
+        }
     }
 
     /// <summary>

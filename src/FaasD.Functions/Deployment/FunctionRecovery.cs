@@ -120,13 +120,13 @@ internal sealed partial class FunctionRecovery(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")]
+        [LoggerMessage(EventId = LogEvents.Foreign, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")]
         public static partial void Foreign(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")]
+        [LoggerMessage(EventId = LogEvents.DroppingGeneration, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")]
         public static partial void DroppingGeneration(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
+        [LoggerMessage(EventId = LogEvents.RestartFailed, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
         public static partial void RestartFailed(ILogger logger, FunctionKey function, Exception exception);
     }
 }

@@ -69,7 +69,7 @@ internal sealed partial class Idler : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "Idler checking for idle functions every {IntervalSeconds} s")]
+        [LoggerMessage(EventId = LogEvents.IdlerStarted, Level = LogLevel.Information, Message = "Idler checking for idle functions every {IntervalSeconds} s")]
         public static partial void Started(ILogger logger, double intervalSeconds);
     }
 }

@@ -143,7 +143,7 @@ internal sealed partial class ContainerRuntime
         }
         catch (ContainerdException exception) when (exception.IsAlreadyExists())
         {
-            Log.OrphanSnapshotReplaced(_logger, scope.Namespace, key);
+            Log.OrphanSnapshotReplaced(_logger, key, scope.Namespace ?? string.Empty);
         }
 
         await IgnoreNotFoundAsync(async () => await scope.Snapshots.RemoveAsync(

@@ -235,7 +235,7 @@ internal sealed partial class LogPump : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Could not read function output file {Path}")]
+        [LoggerMessage(EventId = LogEvents.ReadFailed, Level = LogLevel.Warning, Message = "Could not read function output file {Path}")]
         public static partial void ReadFailed(ILogger logger, string path, Exception exception);
     }
 }

@@ -94,19 +94,19 @@ internal sealed partial class DaemonStartup(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")]
+        [LoggerMessage(EventId = LogEvents.Containerd, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")]
         public static partial void Containerd(ILogger logger, string version, string socket);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")]
+        [LoggerMessage(EventId = LogEvents.WaitingForContainerd, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")]
         public static partial void WaitingForContainerd(ILogger logger, string socket);
 
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "docker-compose services not started: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.ComposeRefused, Level = LogLevel.Error, Message = "docker-compose services not started: {Reason}")]
         public static partial void ComposeRefused(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
+        [LoggerMessage(EventId = LogEvents.ComposeIncomplete, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
         public static partial void ComposeIncomplete(ILogger logger, string services);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
+        [LoggerMessage(EventId = LogEvents.Recovered, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
         public static partial void Recovered(ILogger logger, string summary, double milliseconds);
     }
 }

@@ -1,11 +1,11 @@
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace FaasD.Compose;
 
+/// <summary>Registration of the compose part.</summary>
 public static class ComposeServiceCollectionExtensions
 {
     /// <summary>
@@ -16,13 +16,11 @@ public static class ComposeServiceCollectionExtensions
     public static IServiceCollection AddComposeServices(this IServiceCollection services, ComposeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IComposeServices>(provider => ComposeHostFactory.Create(
+        return services.AddSingleton<IComposeServices>(provider => ComposeHostFactory.Create(
             options,
             provider.GetRequiredService<IContainerRuntime>(),
             provider.GetRequiredService<ILogCapture>(),
-            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetRequiredService<ILoggerFactory>()));
-        return services;
     }
 }

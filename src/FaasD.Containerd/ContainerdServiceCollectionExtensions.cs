@@ -4,21 +4,15 @@ using Microsoft.Extensions.Logging;
 
 namespace FaasD.Containerd;
 
+/// <summary>Registration of the containerd layer; the image and runtime layers share its one client.</summary>
 public static class ContainerdServiceCollectionExtensions
 {
-    /// <summary>
-    /// Registers the one <see cref="ContainerdClient"/> (a gRPC channel over containerd's socket) that the image
-    /// and runtime layers share. Nothing above them uses it.
-    /// </summary>
+    /// <summary>The one <see cref="ContainerdClient"/> (a gRPC channel over containerd's socket). Nothing above images and runtime uses it.</summary>
     public static IServiceCollection AddContainerdClient(this IServiceCollection services, string socketPath)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ContainerdClient(
-            new ContainerdClientOptions { SocketPath = socketPath },
-            sp.GetService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            new ContainerdClientOptions { SocketPath = socketPath }, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         return services;
     }
 }

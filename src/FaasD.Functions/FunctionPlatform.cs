@@ -15,46 +15,31 @@ namespace FaasD.Functions;
 /// functions never wait for each other. Every operation leaves containerd in a state that the next start's
 /// recovery (<see cref="FunctionRecovery"/>) can finish or clean up.
 /// </summary>
-internal sealed partial class FunctionPlatform : IFunctionPlatform
+internal sealed partial class FunctionPlatform(
+    IContainerRuntime runtime,
+    FunctionCatalog catalog,
+    FunctionRegistry registry,
+    ContainerSpecFactory specs,
+    INamespaceStore namespaces,
+    ILogCapture logs,
+    TaskStarter starter,
+    ScaleToZeroOptions scaleOptions,
+    FunctionPlatformOptions options,
+    TimeProvider time,
+    ILogger<FunctionPlatform> logger) : IFunctionPlatform
 {
     private readonly KeyedAsyncLock<FunctionKey> _locks = new();
-    private readonly IContainerRuntime _runtime;
-    private readonly FunctionCatalog _catalog;
-    private readonly FunctionRegistry _registry;
-    private readonly ContainerSpecFactory _specs;
-    private readonly INamespaceStore _namespaces;
-    private readonly ILogCapture _logs;
-    private readonly TaskStarter _starter;
-    private readonly ScaleToZeroOptions _scaleOptions;
-    private readonly FunctionPlatformOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<FunctionPlatform> _logger;
-
-    public FunctionPlatform(
-        IContainerRuntime runtime,
-        FunctionCatalog catalog,
-        FunctionRegistry registry,
-        ContainerSpecFactory specs,
-        INamespaceStore namespaces,
-        ILogCapture logs,
-        TaskStarter starter,
-        ScaleToZeroOptions scaleOptions,
-        FunctionPlatformOptions options,
-        TimeProvider time,
-        ILogger<FunctionPlatform> logger)
-    {
-        _runtime = runtime;
-        _catalog = catalog;
-        _registry = registry;
-        _specs = specs;
-        _namespaces = namespaces;
-        _logs = logs;
-        _starter = starter;
-        _scaleOptions = scaleOptions;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
+    private readonly IContainerRuntime _runtime = runtime;
+    private readonly FunctionCatalog _catalog = catalog;
+    private readonly FunctionRegistry _registry = registry;
+    private readonly ContainerSpecFactory _specs = specs;
+    private readonly INamespaceStore _namespaces = namespaces;
+    private readonly ILogCapture _logs = logs;
+    private readonly TaskStarter _starter = starter;
+    private readonly ScaleToZeroOptions _scaleOptions = scaleOptions;
+    private readonly FunctionPlatformOptions _options = options;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<FunctionPlatform> _logger = logger;
 
     public async Task<IReadOnlyList<FunctionInfo>> ListAsync(string @namespace, CancellationToken cancellationToken)
     {

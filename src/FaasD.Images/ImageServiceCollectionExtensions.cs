@@ -5,18 +5,14 @@ using Microsoft.Extensions.Logging;
 
 namespace FaasD.Images;
 
+/// <summary>Registration of the image layer.</summary>
 public static class ImageServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="IImageService"/> (pull, import, list) over the containerd client registered by <c>AddContainerdClient</c>.</summary>
+    /// <summary>Registers <see cref="IImageService"/> (pull, import, list) over the client of <c>AddContainerdClient</c>.</summary>
     public static IServiceCollection AddImageService(this IServiceCollection services, ImageOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IImageService>(sp => new ImageService(
-            sp.GetRequiredService<ContainerdClient>(),
-            options,
-            sp.GetService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IImageService>(sp =>
+            new ImageService(sp.GetRequiredService<ContainerdClient>(), options, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         return services;
     }
 }

@@ -117,21 +117,3 @@ public interface IContainerRuntime
     /// <summary>Task exit events from containerd, until cancelled.</summary>
     IAsyncEnumerable<TaskExit> WatchExitsAsync(CancellationToken cancellationToken);
 }
-
-public enum RuntimeErrorKind
-{
-    NotFound,
-    AlreadyExists,
-    FailedPrecondition,
-    Unavailable,
-    InvalidArgument,
-    Internal,
-}
-
-public sealed class RuntimeException : Exception
-{
-    public RuntimeException(RuntimeErrorKind kind, string message, Exception? inner = null)
-        : base(message, inner) => Kind = kind;
-
-    public RuntimeErrorKind Kind { get; }
-}

@@ -193,7 +193,7 @@ internal sealed partial class ServiceSupervisor(
         [LoggerMessage(EventId = LogEvents.Restarted, Level = LogLevel.Information, Message = "Service {Service} restarted (restart #{Restarts})")]
         public static partial void Restarted(ILogger logger, string service, int restarts);
 
-        [LoggerMessage(EventId = LogEvents.RestartFailed, Level = LogLevel.Error, Message = "Service {Service} could not be restarted: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.ServiceRestartFailed, Level = LogLevel.Error, Message = "Service {Service} could not be restarted: {Reason}")]
         public static partial void RestartFailed(ILogger logger, string service, string reason, Exception exception);
 
         [LoggerMessage(EventId = LogEvents.LeftDown, Level = LogLevel.Warning, Message = "Service {Service} stays down after exit code {ExitCode} (restart: {Policy})")]

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using FaasD.Functions.Scaling;
 
 namespace FaasD.Functions.Deployment;
 

@@ -126,7 +126,7 @@ internal sealed partial class FunctionRecovery(
         [LoggerMessage(EventId = LogEvents.DroppingGeneration, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")]
         public static partial void DroppingGeneration(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = LogEvents.RestartFailed, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
+        [LoggerMessage(EventId = LogEvents.RecoveryRestartFailed, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
         public static partial void RestartFailed(ILogger logger, FunctionKey function, Exception exception);
     }
 }

@@ -1,5 +1,4 @@
 using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Images;
 using FaasD.Network;
 using FaasD.Runtime.Cgroups;

@@ -94,7 +94,7 @@ internal sealed partial class DaemonStartup(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Containerd, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")]
+        [LoggerMessage(EventId = LogEvents.ConnectedToContainerd, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")]
         public static partial void Containerd(ILogger logger, string version, string socket);
 
         [LoggerMessage(EventId = LogEvents.WaitingForContainerd, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")]

@@ -1,5 +1,4 @@
 using FaasD.Containerd.Errors;
-using Google.Protobuf.WellKnownTypes;
 using NamespacesApi = FaasD.Containerd.Api.Namespaces;
 
 namespace FaasD.Runtime.Lifecycle;
@@ -62,12 +61,11 @@ internal sealed partial class ContainerRuntime
         return RuntimeErrors.TranslateAsync(async () =>
         {
             ContainerNames.ValidateNamespace(@namespace);
+            // No update mask means "replace every label" to containerd; a "labels" path is refused (only "labels.<key>").
             var request = new NamespacesApi.UpdateNamespaceRequest
             {
                 Namespace = new NamespacesApi.Namespace { Name = @namespace, Labels = { labels.ToDictionary() } },
-                UpdateMask = new FieldMask(),
             };
-            request.UpdateMask.Paths.Add("labels");
             await ScopeOf(@namespace).Namespaces.UpdateAsync(request, cancellationToken: cancellationToken);
         });
     }

@@ -23,7 +23,8 @@ internal sealed class NamespacesTests : DaemonFixture
                 $"/system/namespace/{ns}", new { name = ns, labels = new Dictionary<string, string> { ["openfaas"] = "1", ["team"] = "blue" } });
             var read = await Api.GetFromJsonAsync<JsonObject>($"/system/namespace/{ns}");
             var listed = await Api.GetFromJsonAsync<List<string>>("/system/namespaces");
-            using var deleted = await Api.DeleteAsync($"/system/namespace/{ns}");
+            using var deleted = await DeleteNamespaceAsync(ns);
+            var deleteBody = await deleted.Content.ReadAsStringAsync();
             using var gone = await Api.GetAsync($"/system/namespace/{ns}");
 
             Assert.Multiple(() =>
@@ -32,13 +33,17 @@ internal sealed class NamespacesTests : DaemonFixture
                 Assert.That(updated.IsSuccessStatusCode, Is.True, $"update: {updated.StatusCode}");
                 Assert.That(read!["labels"]!["team"]!.GetValue<string>(), Is.EqualTo("blue"));
                 Assert.That(listed, Does.Contain(ns));
-                Assert.That(deleted.IsSuccessStatusCode, Is.True, $"delete: {deleted.StatusCode}");
+                Assert.That(deleted.IsSuccessStatusCode, Is.True, $"delete: {deleted.StatusCode} {deleteBody}");
                 Assert.That(gone.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             });
         }
         finally
         {
-            using var _ = await Api.DeleteAsync($"/system/namespace/{ns}");
+            using var _ = await DeleteNamespaceAsync(ns);
         }
     }
+
+    /// <summary>As faas-cli sends it: the name again in a JSON body.</summary>
+    private Task<HttpResponseMessage> DeleteNamespaceAsync(string ns) =>
+        Api.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/system/namespace/{ns}") { Content = JsonContent.Create(new { name = ns, labels = new Dictionary<string, string> { ["openfaas"] = "1" } }) });
 }

@@ -8,7 +8,7 @@ namespace FaasD.Compose.Parsing;
 /// Reads a docker-compose.yaml into the subset faasd honours. Every failure is a <see cref="ComposeException"/>
 /// naming the line or service; nothing here touches containers.
 /// </summary>
-public static class ComposeParser
+internal static class ComposeParser
 {
     private static readonly HashSet<string> s_knownTopLevel = ["version", "name", "services", "volumes"];
 

@@ -3,7 +3,7 @@ namespace FaasD.Compose.Parsing;
 /// <summary>What parsing needs from the outside world: where relative paths point and the daemon's environment.</summary>
 /// <param name="StateDirectory">Relative volume sources and env files resolve here (faasd's working directory).</param>
 /// <param name="HostVariable">Looks up a daemon environment variable, for <c>environment: [KEY]</c> without a value.</param>
-public sealed record ParseContext(string StateDirectory, Func<string, string?> HostVariable)
+internal sealed record ParseContext(string StateDirectory, Func<string, string?> HostVariable)
 {
     public static ParseContext For(string stateDirectory) => new(stateDirectory, Environment.GetEnvironmentVariable);
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using FaasD.Functions.Scaling;
+using FaasD.Shared;
 
 namespace FaasD.Configuration;
 

@@ -29,6 +29,8 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
     private readonly FunctionPlatformOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<FunctionPlatform> _logger;
+    private readonly IFunctionSpecValidator[] _validators;
+    private readonly IFunctionChangeObserver[] _observers;
 
     public FunctionPlatform(
         IContainerRuntime runtime,
@@ -41,8 +43,12 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         ScaleToZeroOptions scaleOptions,
         FunctionPlatformOptions options,
         TimeProvider time,
-        ILogger<FunctionPlatform> logger)
+        ILogger<FunctionPlatform> logger,
+        IEnumerable<IFunctionSpecValidator>? validators = null,
+        IEnumerable<IFunctionChangeObserver>? observers = null)
     {
+        _validators = validators?.ToArray() ?? [];
+        _observers = observers?.ToArray() ?? [];
         _runtime = runtime;
         _catalog = catalog;
         _registry = registry;
@@ -84,6 +90,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         _catalog.Set(key, started.Function);
         _registry.Add(key, LifecycleState.Running, started.Destination, settings);
         Log.Deployed(_logger, key, started.Function.ContainerId, started.Elapsed.TotalMilliseconds);
+        Announce(new FunctionChange(FunctionChangeKind.Deployed, spec.Namespace, spec.Name, spec));
     }
 
     public async Task UpdateAsync(FunctionSpec spec, CancellationToken cancellationToken)
@@ -105,6 +112,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         _registry.Replace(key, LifecycleState.Running, started.Destination, settings);
         _catalog.Set(key, started.Function);
         Log.Updated(_logger, key, old.ContainerId, started.Function.ContainerId);
+        Announce(new FunctionChange(FunctionChangeKind.Updated, spec.Namespace, spec.Name, spec));
 
         await Task.Delay(_options.UpdateDrainDelay, _time, CancellationToken.None);
         await RemoveContainerAsync(spec.Namespace, old.ContainerId, CancellationToken.None);
@@ -122,6 +130,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
 
         await _registry.RemoveAsync(key);
         _catalog.Remove(key);
+        Announce(new FunctionChange(FunctionChangeKind.Removed, @namespace, name, null));
 
         // Past this point the caller has been told "removed"; finish even if they hang up.
         await RemoveContainerAsync(@namespace, function.ContainerId, CancellationToken.None);
@@ -291,8 +300,24 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
     private async Task<ScaleToZeroSettings> ValidateAsync(FunctionSpec spec, CancellationToken cancellationToken)
     {
         _specs.Validate(spec);
+        foreach (var validator in _validators)
+        {
+            if (validator.Validate(spec) is { } reason)
+            {
+                throw new FunctionPlatformException(FunctionErrorKind.Invalid, reason);
+            }
+        }
+
         await RequireNamespaceAsync(spec.Namespace, cancellationToken);
         return ScaleToZeroSettings.Parse(spec.Labels, _scaleOptions);
+    }
+
+    private void Announce(FunctionChange change)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.OnFunctionChanged(change);
+        }
     }
 
     private async Task RequireNamespaceAsync(string @namespace, CancellationToken cancellationToken)

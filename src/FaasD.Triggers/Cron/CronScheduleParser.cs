@@ -38,7 +38,7 @@ internal static class CronScheduleParser
             spec = spec[(space + 1)..].Trim();
         }
 
-        if (spec.StartsWith("@every", StringComparison.Ordinal))
+        if (spec == "@every" || (spec.StartsWith("@every", StringComparison.Ordinal) && char.IsWhiteSpace(spec["@every".Length])))
         {
             return TryParseInterval(spec["@every".Length..], out schedule, out error);
         }

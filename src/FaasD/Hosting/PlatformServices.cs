@@ -13,6 +13,7 @@ using FaasD.Images;
 using FaasD.Network;
 using FaasD.Runtime;
 using FaasD.Runtime.Lifecycle;
+using FaasD.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -125,6 +126,11 @@ internal static class PlatformServices
 
         services.AddHostedService<Idler>();
         services.AddHostedService<TaskExitWatcher>();
+        services.AddTriggers(triggers =>
+        {
+            triggers.NatsUrl = settings.NatsUrl;
+            triggers.NatsConcurrency = settings.NatsConcurrency;
+        });
         return services;
     }
 }

@@ -102,7 +102,7 @@ internal sealed partial class CronScheduler(TriggerDispatcher dispatcher, TimePr
         while (!stoppingToken.IsCancellationRequested)
         {
             Task changed;
-            TimeSpan sleep;
+            DateTimeOffset? wakeAt;
             lock (_gate)
             {
                 var now = time.GetUtcNow();
@@ -126,7 +126,7 @@ internal sealed partial class CronScheduler(TriggerDispatcher dispatcher, TimePr
                 }
 
                 changed = _changed.Task;
-                sleep = earliest is { } e ? Clamp(e - now) : MaxSleep;
+                wakeAt = earliest;
             }
 
             foreach (var (job, trigger, scheduled) in due)
@@ -135,9 +135,15 @@ internal sealed partial class CronScheduler(TriggerDispatcher dispatcher, TimePr
             }
 
             due.Clear();
+            // The sleep is measured right before the timer is armed and "now" checked again after, so a clock that
+            // moved in between (a fake clock in tests, a suspended machine) cannot leave the loop asleep past a run.
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var timer = Task.Delay(sleep, time, wake.Token);
-            await Task.WhenAny(changed, timer);
+            var timer = Task.Delay(wakeAt is { } at ? Clamp(at - time.GetUtcNow()) : MaxSleep, time, wake.Token);
+            if (wakeAt is null || time.GetUtcNow() < wakeAt)
+            {
+                await Task.WhenAny(changed, timer);
+            }
+
             await wake.CancelAsync();
         }
     }

@@ -35,7 +35,11 @@ internal sealed partial class TriggerReconciler(
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var timer = Task.Delay(resyncAt - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, wake.Token);
             var changed = changes.Reader.WaitToReadAsync(wake.Token).AsTask();
-            await Task.WhenAny(timer, changed);
+            if (time.GetUtcNow() < resyncAt)
+            {
+                await Task.WhenAny(timer, changed);
+            }
+
             await wake.CancelAsync();
             while (changes.Reader.TryRead(out var change))
             {

@@ -44,6 +44,12 @@ internal sealed class PlatformFixture : IAsyncDisposable
     public FunctionRegistry Registry { get; private set; }
     public FunctionCatalog Catalog { get; private set; }
     public ScaleToZeroOptions ScaleOptions { get; } = new();
+
+    /// <summary>What the platform's <see cref="IFunctionSpecValidator"/> answers (null: accept).</summary>
+    public Func<FunctionSpec, string?> Validate { get; set; } = _ => null;
+
+    /// <summary>Every change the platform announced to its <see cref="IFunctionChangeObserver"/>s.</summary>
+    public List<FunctionChange> Changes { get; } = [];
     public string Destination => $"http://127.0.0.1:{Options.FunctionPort}";
 
     public void StopListening() => _listener.Stop();
@@ -77,7 +83,7 @@ internal sealed class PlatformFixture : IAsyncDisposable
         var logs = new FunctionLogStore(logOptions, TimeProvider.System);
         var pump = new LogPump(logs, [], logOptions, TimeProvider.System, NullLogger<LogPump>.Instance);
         var platform = new FunctionPlatform(Runtime, catalog, registry, new ContainerSpecFactory(Options, Secrets), Namespaces, logs, pump,
-            ScaleOptions, Options, TimeProvider.System, NullLogger<FunctionPlatform>.Instance);
+            ScaleOptions, Options, TimeProvider.System, NullLogger<FunctionPlatform>.Instance, [new HookValidator(this)], [new HookObserver(this)]);
         lifecycle.Attach(platform);
         return platform;
     }
@@ -99,4 +105,20 @@ internal sealed class FakeNamespaceStore : INamespaceStore
     public Task DeleteAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Valid.Remove(name));
 
     public Task<bool> IsValidAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Valid.Contains(name));
+}
+
+internal sealed class HookValidator(PlatformFixture fixture) : IFunctionSpecValidator
+{
+    public string? Validate(FunctionSpec spec) => fixture.Validate(spec);
+}
+
+internal sealed class HookObserver(PlatformFixture fixture) : IFunctionChangeObserver
+{
+    public void OnFunctionChanged(FunctionChange change)
+    {
+        lock (fixture.Changes)
+        {
+            fixture.Changes.Add(change);
+        }
+    }
 }

@@ -178,6 +178,12 @@ internal sealed partial class CronScheduler(TriggerDispatcher dispatcher, TimePr
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nobody awaits a run: a failure (e.g. the async queue's disk) is logged here or lost.
+            status = 500;
+            Log.RunFailed(logger, job.Key.ToString(), status.Value, ex.Message);
+        }
         finally
         {
             lock (_gate)

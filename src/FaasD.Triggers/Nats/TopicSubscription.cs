@@ -126,6 +126,11 @@ internal sealed partial class TopicSubscription
         {
             Log.ReplyFailed(_logger, Function.ToString(), subscribed, ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One bad message (e.g. the async queue failing) must not end the subscription's loop.
+            Log.CallFailed(_logger, Function.ToString(), message.Subject, 500, ex.Message);
+        }
     }
 
     private static partial class Log

@@ -72,9 +72,10 @@ internal sealed partial class TriggerReconciler(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (FunctionPlatformException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Keep what the engines have: a transient listing failure must not unschedule everything.
+            // Keep what the engines have: a transient listing failure (containerd restarting) must neither
+            // unschedule everything nor end this service, which would stop the daemon.
             Log.ResyncFailed(logger, ex.Message);
         }
     }

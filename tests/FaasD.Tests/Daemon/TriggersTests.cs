@@ -112,6 +112,28 @@ internal sealed class TriggersTests : DaemonFixture
     }
 
     [Test]
+    public async Task Faasd_cron_ls_shows_the_schedule_and_next_run()
+    {
+        var name = await DeployRecorderAsync("cronls", new() { ["topic"] = "cron-function", ["schedule"] = "CRON_TZ=UTC 0 0 1 1 *" });
+        await WaitForTriggerAsync(name, _ => true);
+
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "faasd.dll"), "cron", "ls", "--gateway", Daemon.BaseAddress.ToString().TrimEnd('/'), "--state-dir", Daemon.StateDir })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.Zero, errors);
+        var line = output.Split('\n').Single(l => l.StartsWith(name + ".openfaas-fn ", StringComparison.Ordinal));
+        Assert.That(line, Does.Contain("CRON_TZ=UTC 0 0 1 1 *"));
+        Assert.That(line, Does.Contain($"{DateTime.UtcNow.Year + 1}-01-01 00:00:00"));
+    }
+
+    [Test]
     public async Task A_frozen_function_is_woken_by_its_schedule()
     {
         var name = await DeployRecorderAsync("frozen", new() { ["topic"] = "cron-function", ["schedule"] = "@every 6s" });

@@ -109,7 +109,18 @@ internal sealed partial class TopicSubscription
             {
                 // Request-reply: the caller waits for the function's own answer, so this call is always synchronous.
                 var response = await _invoker.InvokeAsync(request, cancellationToken);
-                await message.ReplyAsync(response.Body.ToArray(), NatsMessages.ToReplyHeaders(response), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken);
+                try
+                {
+                    await message.ReplyAsync(response.Body.ToArray(), NatsMessages.ToReplyHeaders(response), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken);
+                }
+                catch (NatsException ex) when (!response.Body.IsEmpty)
+                {
+                    // Most likely larger than the server's max_payload: the caller still learns the status and why.
+                    var headers = NatsMessages.ToReplyHeaders(response);
+                    headers[NatsMessages.ErrorHeader] = $"reply not sent: {ex.Message}";
+                    await message.ReplyAsync(Array.Empty<byte>(), headers, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken);
+                }
+
                 return;
             }
 

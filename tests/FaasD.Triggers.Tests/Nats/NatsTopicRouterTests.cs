@@ -152,6 +152,29 @@ internal sealed class NatsTopicRouterTests
     }
 
     [Test]
+    public async Task A_response_larger_than_nats_allows_is_replaced_by_the_status_and_the_reason()
+    {
+        var invoker = new RecordingInvoker
+        {
+            Handler = (request, _) => Task.FromResult(new InvocationResponse
+            {
+                StatusCode = 200,
+                Body = request.Body.IsEmpty ? ReadOnlyMemory<byte>.Empty : new byte[2 * 1024 * 1024], // nats-server's default max_payload is 1 MB
+            }),
+        };
+        var router = Router(invoker);
+        var subject = $"{_prefix}.big";
+        router.Set(new TriggerKey("openfaas-fn", "big"), Topics(subject));
+        await WaitSubscribedAsync(subject);
+
+        var reply = await _client.RequestAsync<byte[], byte[]>(subject, Encoding.UTF8.GetBytes("big please"),
+            requestSerializer: NatsRawSerializer<byte[]>.Default, replySerializer: NatsRawSerializer<byte[]>.Default);
+        Assert.That(reply.Data ?? [], Is.Empty);
+        Assert.That(reply.Headers!["X-Function-Status"].ToString(), Is.EqualTo("200"));
+        Assert.That(reply.Headers["X-Function-Error"].ToString(), Does.StartWith("reply not sent: "));
+    }
+
+    [Test]
     public async Task Two_functions_on_one_subject_each_get_every_message_once()
     {
         var invoker = new RecordingInvoker();

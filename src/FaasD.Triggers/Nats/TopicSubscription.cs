@@ -82,8 +82,9 @@ internal sealed partial class TopicSubscription
             {
                 break;
             }
-            catch (NatsException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // NATS down or refusing (permissions): keep trying, the function keeps its other triggers.
                 Log.SubscribeFailed(_logger, Function.ToString(), subject, ex.Message);
             }
 

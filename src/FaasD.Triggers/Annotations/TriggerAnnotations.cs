@@ -30,14 +30,11 @@ internal static class TriggerAnnotations
             : [];
 
         CronTrigger? cron = null;
-        if (topics.Contains(TriggerAnnotationNames.CronTopic, StringComparer.Ordinal))
+        // Without a schedule the function is not scheduled, as cron-connector skips it: refusing it would break
+        // stack.yml files that name the topic ahead of the schedule.
+        if (topics.Contains(TriggerAnnotationNames.CronTopic, StringComparer.Ordinal)
+            && annotations.TryGetValue(TriggerAnnotationNames.Schedule, out var expression) && !string.IsNullOrWhiteSpace(expression))
         {
-            if (!annotations.TryGetValue(TriggerAnnotationNames.Schedule, out var expression) || string.IsNullOrWhiteSpace(expression))
-            {
-                error = $"annotation {TriggerAnnotationNames.Schedule} is required with topic {TriggerAnnotationNames.CronTopic}";
-                return false;
-            }
-
             if (!CronScheduleParser.TryParse(expression, defaultZone, out var schedule, out var scheduleError))
             {
                 error = $"annotation {TriggerAnnotationNames.Schedule} \"{expression}\": {scheduleError}";

@@ -73,7 +73,6 @@ internal sealed class TriggersTests : DaemonFixture
         {
             (new() { ["topic"] = "cron-function", ["schedule"] = "61 * * * *" }, "annotation schedule \"61 * * * *\""),
             (new() { ["topic"] = "cron-function", ["schedule"] = "CRON_TZ=Nowhere/Land @daily" }, "unknown time zone \"Nowhere/Land\""),
-            (new() { ["topic"] = "cron-function" }, "annotation schedule is required"),
             (new() { ["topic"] = "orders..created" }, "is not a NATS subject"),
         })
         {

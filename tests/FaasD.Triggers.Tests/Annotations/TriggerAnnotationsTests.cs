@@ -38,12 +38,14 @@ internal sealed class TriggerAnnotationsTests
         Assert.That(triggers.Cron, Is.Null);
     }
 
-    [Test]
-    public void The_cron_topic_needs_a_schedule()
+    [TestCase("")]
+    [TestCase(null)]
+    public void The_cron_topic_without_a_schedule_is_not_scheduled(string? schedule)
     {
-        var (ok, _, error) = Parse(false, ("topic", "cron-function"));
-        Assert.That(ok, Is.False);
-        Assert.That(error, Is.EqualTo("annotation schedule is required with topic cron-function"));
+        var annotations = schedule is null ? new[] { ("topic", "cron-function") } : new[] { ("topic", "cron-function"), ("schedule", schedule) };
+        var (ok, triggers, error) = Parse(false, annotations);
+        Assert.That(ok, Is.True, error);
+        Assert.That(triggers.Cron, Is.Null);
     }
 
     [Test]

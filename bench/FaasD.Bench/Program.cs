@@ -97,6 +97,12 @@ var httpd = await TestImages.BusyboxHttpdAsync(cts.Token);
 await using var nats = new FaasD.TestSupport.Nats.LocalNatsServer();
 if (options.Only.Contains("triggers"))
 {
+    if (!File.Exists(FaasD.TestSupport.Nats.LocalNatsServer.Binary))
+    {
+        Console.Error.WriteLine("the triggers benchmark needs nats-server (apt-get install nats-server), or leave it out with --only");
+        return 2;
+    }
+
     await nats.StartAsync(cts.Token);
 }
 

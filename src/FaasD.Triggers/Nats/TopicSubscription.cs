@@ -82,9 +82,9 @@ internal sealed partial class TopicSubscription
             {
                 break;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
-                // NATS down or refusing (permissions): keep trying, the function keeps its other triggers.
+                // NATS down or refusing (permissions), or a timeout inside the client: keep trying.
                 Log.SubscribeFailed(_logger, Function.ToString(), subject, ex.Message);
             }
 

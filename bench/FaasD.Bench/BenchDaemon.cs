@@ -37,11 +37,13 @@ internal sealed class BenchDaemon : IAsyncDisposable
     private readonly List<string> _lines = [];
     private readonly ConcurrentDictionary<string, byte> _deployed = new(StringComparer.Ordinal);
     private readonly string _executable;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
     private HttpClient? _api;
 
-    public BenchDaemon(string executable, string containerdSocket)
+    public BenchDaemon(string executable, string containerdSocket, IReadOnlyDictionary<string, string>? environment = null)
     {
+        _environment = environment ?? new Dictionary<string, string>();
         _executable = executable;
         ContainerdSocket = containerdSocket;
         StateDir = Directory.CreateTempSubdirectory("faasd-bench-").FullName;
@@ -74,6 +76,11 @@ internal sealed class BenchDaemon : IAsyncDisposable
                      "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", "Debug" })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
         }
 
         info.RedirectStandardOutput = true;
@@ -119,11 +126,12 @@ internal sealed class BenchDaemon : IAsyncDisposable
     }
 
     /// <summary>POST /system/functions; returns when the daemon answers (it answers once the function accepts connections).</summary>
-    public async Task DeployAsync(string name, string image, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
+    public async Task DeployAsync(string name, string image, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? annotations = null)
     {
         _deployed[name] = 0;
         using var response = await Api.PostAsJsonAsync(new Uri("/system/functions", UriKind.Relative),
-            new { service = name, image, labels = labels ?? new Dictionary<string, string>() }, cancellationToken);
+            new { service = name, image, labels = labels ?? new Dictionary<string, string>(), annotations = annotations ?? new Dictionary<string, string>() }, cancellationToken);
         await EnsureOkAsync(response, $"deploy {name}", cancellationToken);
     }
 

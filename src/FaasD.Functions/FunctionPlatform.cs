@@ -26,7 +26,9 @@ internal sealed partial class FunctionPlatform(
     ScaleToZeroOptions scaleOptions,
     FunctionPlatformOptions options,
     TimeProvider time,
-    ILogger<FunctionPlatform> logger) : IFunctionPlatform
+    ILogger<FunctionPlatform> logger,
+    IEnumerable<IFunctionSpecValidator>? validators = null,
+    IEnumerable<IFunctionChangeObserver>? observers = null) : IFunctionPlatform
 {
     private readonly KeyedAsyncLock<FunctionKey> _locks = new();
     private readonly IContainerRuntime _runtime = runtime;
@@ -40,6 +42,8 @@ internal sealed partial class FunctionPlatform(
     private readonly FunctionPlatformOptions _options = options;
     private readonly TimeProvider _time = time;
     private readonly ILogger<FunctionPlatform> _logger = logger;
+    private readonly IFunctionSpecValidator[] _validators = validators?.ToArray() ?? [];
+    private readonly IFunctionChangeObserver[] _observers = observers?.ToArray() ?? [];
 
     public async Task<IReadOnlyList<FunctionInfo>> ListAsync(string @namespace, CancellationToken cancellationToken)
     {
@@ -69,6 +73,7 @@ internal sealed partial class FunctionPlatform(
         _catalog.Set(key, started.Function);
         _registry.Add(key, LifecycleState.Running, started.Destination, settings);
         Log.Deployed(_logger, key, started.Function.ContainerId, started.Elapsed.TotalMilliseconds);
+        Announce(new FunctionChange(FunctionChangeKind.Deployed, spec.Namespace, spec.Name, spec));
     }
 
     public async Task UpdateAsync(FunctionSpec spec, CancellationToken cancellationToken)
@@ -90,6 +95,7 @@ internal sealed partial class FunctionPlatform(
         _registry.Replace(key, LifecycleState.Running, started.Destination, settings);
         _catalog.Set(key, started.Function);
         Log.Updated(_logger, key, old.ContainerId, started.Function.ContainerId);
+        Announce(new FunctionChange(FunctionChangeKind.Updated, spec.Namespace, spec.Name, spec));
 
         await Task.Delay(_options.UpdateDrainDelay, _time, CancellationToken.None);
         await RemoveContainerAsync(spec.Namespace, old.ContainerId, CancellationToken.None);
@@ -107,6 +113,7 @@ internal sealed partial class FunctionPlatform(
 
         await _registry.RemoveAsync(key);
         _catalog.Remove(key);
+        Announce(new FunctionChange(FunctionChangeKind.Removed, @namespace, name, null));
 
         // Past this point the caller has been told "removed"; finish even if they hang up.
         await RemoveContainerAsync(@namespace, function.ContainerId, CancellationToken.None);
@@ -260,8 +267,24 @@ internal sealed partial class FunctionPlatform(
     private async Task<ScaleToZeroSettings> ValidateAsync(FunctionSpec spec, CancellationToken cancellationToken)
     {
         _specs.Validate(spec);
+        foreach (var validator in _validators)
+        {
+            if (validator.Validate(spec) is { } reason)
+            {
+                throw new FunctionPlatformException(FunctionErrorKind.Invalid, reason);
+            }
+        }
+
         await RequireNamespaceAsync(spec.Namespace, cancellationToken);
         return ScaleToZeroSettings.Parse(spec.Labels, _scaleOptions);
+    }
+
+    private void Announce(FunctionChange change)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.OnFunctionChanged(change);
+        }
     }
 
     private async Task RequireNamespaceAsync(string @namespace, CancellationToken cancellationToken)

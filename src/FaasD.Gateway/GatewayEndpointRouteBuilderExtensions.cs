@@ -32,6 +32,11 @@ public static class GatewayEndpointRouteBuilderExtensions
         services.GetRequiredService<LogsEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<SystemEndpoints>().Map(endpoints, auth);
         UiEndpoints.Map(endpoints, auth);
+        if (services.GetService<FaasD.Invocation.ITriggerCatalog>() is { } triggers)
+        {
+            Triggers.TriggersEndpoints.Map(endpoints, auth, triggers);
+        }
+
         if (services.GetRequiredService<IOptions<GatewayOptions>>().Value.MapMetrics)
         {
             MetricsEndpoints.Map(endpoints, services.GetRequiredService<InvocationMetrics>());

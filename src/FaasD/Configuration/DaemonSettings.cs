@@ -24,6 +24,8 @@ public sealed record DaemonSettings
     public string LogLevel { get; init; } = "Information";
     public string ComposeFile { get; init; } = "docker-compose.yaml";
     public bool StopServicesOnShutdown { get; init; }
+    public string? NatsUrl { get; init; }
+    public int NatsConcurrency { get; init; } = 8;
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");

@@ -36,6 +36,8 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+        NatsUrl = Add<string>("--nats-url", "FAASD_NATS_URL", string.Empty, "NATS server for topic triggers, e.g. nats://127.0.0.1:4222 (functions annotated topic: <subject> are invoked per message; empty: off).", ParseNatsUrl);
+        NatsConcurrency = Add<int>("--nats-concurrency", "FAASD_NATS_CONCURRENCY", d.NatsConcurrency.ToString(CultureInfo.InvariantCulture), "NATS messages one function subscription handles at once (annotation faasd.topic.concurrency overrides).", ParsePositive);
     }
 
     public Option<int> Port { get; }
@@ -58,6 +60,8 @@ public sealed class SettingsOptions
     public Option<string> ComposeFile { get; }
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
+    public Option<string> NatsUrl { get; }
+    public Option<int> NatsConcurrency { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -91,6 +95,8 @@ public sealed class SettingsOptions
             LogLevel = result.GetValue(LogLevel)!,
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
+            NatsUrl = string.IsNullOrWhiteSpace(result.GetValue(NatsUrl)) ? null : result.GetValue(NatsUrl)!.Trim(),
+            NatsConcurrency = result.GetValue(NatsConcurrency),
         };
     }
 
@@ -98,6 +104,23 @@ public sealed class SettingsOptions
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    /// <summary>Empty, or comma-separated nats://, tls://, ws:// or wss:// URLs with a host.</summary>
+    private static string ParseNatsUrl(string text)
+    {
+        foreach (var url in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss") || uri.Host.Length == 0)
+            {
+                throw new FormatException("use nats://host:port (several: comma-separated)");
+            }
+        }
+
+        return text;
+    }
+
+    private static int ParsePositive(string text) =>
+        int.Parse(text, CultureInfo.InvariantCulture) is var value and > 0 ? value : throw new FormatException("use a whole number of 1 or more");
 
     private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
     {

@@ -7,6 +7,7 @@ using FaasD.Images;
 using FaasD.Network;
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
+using FaasD.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -72,6 +73,11 @@ internal static class PlatformServices
             StopGracePeriod = settings.StopGracePeriod,
         });
         services.AddHostedService<ComposeShutdown>();
+        services.AddTriggers(triggers =>
+        {
+            triggers.NatsUrl = settings.NatsUrl;
+            triggers.NatsConcurrency = settings.NatsConcurrency;
+        });
         return services;
     }
 }

@@ -57,6 +57,12 @@ internal sealed class PlatformFixture : IAsyncDisposable
     public FunctionCatalog Catalog { get; private set; }
     public TaskStarter Starter { get; private set; } = null!;
     public ScaleToZeroOptions ScaleOptions { get; } = new();
+
+    /// <summary>What the platform's <see cref="IFunctionSpecValidator"/> answers (null: accept).</summary>
+    public Func<FunctionSpec, string?> Validate { get; set; } = _ => null;
+
+    /// <summary>Every change the platform announced to its <see cref="IFunctionChangeObserver"/>s.</summary>
+    public List<FunctionChange> Changes { get; } = [];
     public string Destination => $"http://127.0.0.1:{Options.FunctionPort}";
 
     public void StopListening() => _listener.Stop();
@@ -88,7 +94,8 @@ internal sealed class PlatformFixture : IAsyncDisposable
         var lifecycle = new RuntimeFunctionLifecycle(Runtime, Starter, catalog, Options);
         registry = new FunctionRegistry(lifecycle, ScaleOptions, TimeProvider.System, NullLoggerFactory.Instance);
         return new FunctionPlatform(Runtime, catalog, registry, new ContainerSpecFactory(Options, Secrets), Namespaces, Logs, Starter,
-            ScaleOptions, Options, TimeProvider.System, NullLogger<FunctionPlatform>.Instance);
+            ScaleOptions, Options, TimeProvider.System, NullLogger<FunctionPlatform>.Instance,
+            [new HookValidator(this)], [new HookObserver(this)]);
     }
 }
 
@@ -108,4 +115,20 @@ internal sealed class FakeNamespaceStore : INamespaceStore
     public Task DeleteAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Valid.Remove(name));
 
     public Task<bool> IsValidAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Valid.Contains(name));
+}
+
+internal sealed class HookValidator(PlatformFixture fixture) : IFunctionSpecValidator
+{
+    public string? Validate(FunctionSpec spec) => fixture.Validate(spec);
+}
+
+internal sealed class HookObserver(PlatformFixture fixture) : IFunctionChangeObserver
+{
+    public void OnFunctionChanged(FunctionChange change)
+    {
+        lock (fixture.Changes)
+        {
+            fixture.Changes.Add(change);
+        }
+    }
 }

@@ -36,6 +36,11 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+        Queue = Add<string>("--queue", "FAASD_QUEUE", d.Queue, "Async invocation queue: `embedded` (durable log under the state directory) or NATS JetStream URLs `nats://host:4222[,…]`.", ParseQueue);
+        QueueMaxBody = Add<long>("--queue-max-body", "FAASD_QUEUE_MAX_BODY", d.QueueMaxBody.ToString(CultureInfo.InvariantCulture), "Largest request body of an async call, in bytes; larger → 413.", ParsePositiveLong);
+        QueueMaxSize = Add<int>("--queue-max-size", "FAASD_QUEUE_MAX_SIZE", d.QueueMaxSize.ToString(CultureInfo.InvariantCulture), "Async calls queued or running at most; more → 429.", ParsePositiveInt);
+        QueueMaxInflight = Add<int>("--queue-max-inflight", "FAASD_QUEUE_MAX_INFLIGHT", d.QueueMaxInflight.ToString(CultureInfo.InvariantCulture), "Async calls of one function run at once (label com.openfaas.queue.max-inflight overrides).", ParsePositiveInt);
+        QueueAckWait = Add<TimeSpan>("--queue-ack-wait", "FAASD_QUEUE_ACK_WAIT", "60s", "JetStream: a call held by a daemon that stops answering is given to another after this (kept alive while it runs).", ParseDuration);
     }
 
     public Option<int> Port { get; }
@@ -58,6 +63,11 @@ public sealed class SettingsOptions
     public Option<string> ComposeFile { get; }
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
+    public Option<string> Queue { get; }
+    public Option<long> QueueMaxBody { get; }
+    public Option<int> QueueMaxSize { get; }
+    public Option<int> QueueMaxInflight { get; }
+    public Option<TimeSpan> QueueAckWait { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -91,6 +101,11 @@ public sealed class SettingsOptions
             LogLevel = result.GetValue(LogLevel)!,
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
+            Queue = result.GetValue(Queue)!,
+            QueueMaxBody = result.GetValue(QueueMaxBody),
+            QueueMaxSize = result.GetValue(QueueMaxSize),
+            QueueMaxInflight = result.GetValue(QueueMaxInflight),
+            QueueAckWait = result.GetValue(QueueAckWait),
         };
     }
 
@@ -98,6 +113,15 @@ public sealed class SettingsOptions
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    private static string ParseQueue(string text) =>
+        FaasD.Queue.AsyncQueueOptions.Validate(text) is { } problem ? throw new FormatException(problem) : text;
+
+    private static long ParsePositiveLong(string text) =>
+        long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
+
+    private static int ParsePositiveInt(string text) =>
+        int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
 
     private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
     {

@@ -14,6 +14,7 @@ internal static class Program
             InstallCommand.Create(),
             ConfigCommand.Create(),
             VersionCommand.Create(),
+            QueueCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -155,8 +155,9 @@ internal abstract class AsyncQueueTests : DaemonFixture
         var twoIds = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => EnqueueAsync(two, "/cgi-bin/slot")));
         var oneIds = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => EnqueueAsync(one, "/cgi-bin/slot")));
 
-        var twoSlots = (await Callbacks.WaitForAsync(twoIds, Patience)).Values.Select(c => Slot(c[0])).ToList();
-        var oneSlots = (await Callbacks.WaitForAsync(oneIds, Patience)).Values.Select(c => Slot(c[0])).ToList();
+        var received = await Callbacks.WaitForAsync([.. twoIds, .. oneIds], Patience);
+        var twoSlots = twoIds.Select(id => Slot(received[id][0])).ToList();
+        var oneSlots = oneIds.Select(id => Slot(received[id][0])).ToList();
 
         // A slot number n means n calls of that function held a slot at the same moment (see SlotScript).
         Assert.That(twoSlots.Max(), Is.EqualTo(2), string.Join(",", twoSlots));

@@ -318,3 +318,18 @@ internal abstract class AsyncQueueTests : DaemonFixture
 [Integration]
 [NonParallelizable]
 internal sealed class EmbeddedAsyncQueueTests : AsyncQueueTests;
+
+/// <summary>The same tests with the daemon on NATS JetStream: a private <c>nats-server -js</c> on a free port.</summary>
+[Integration]
+[NonParallelizable]
+internal sealed class JetStreamAsyncQueueTests : AsyncQueueTests
+{
+    private readonly NatsServerProcess _nats = new();
+
+    protected override IReadOnlyDictionary<string, string> DaemonEnvironment =>
+        new Dictionary<string, string>(base.DaemonEnvironment) { ["FAASD_QUEUE"] = _nats.Url };
+
+    protected override Task PrepareStateDirectoryAsync(string stateDir) => _nats.StartAsync();
+
+    protected override async Task AfterDaemonStoppedAsync() => await _nats.DisposeAsync();
+}

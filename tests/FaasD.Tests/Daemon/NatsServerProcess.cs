@@ -8,7 +8,10 @@ namespace FaasD.Tests.Daemon;
 /// <summary>A private <c>nats-server -js</c> (Debian's package) on a free 127.0.0.1 port with its own store directory.</summary>
 internal sealed class NatsServerProcess : IAsyncDisposable
 {
-    public const string Binary = "/usr/bin/nats-server";
+    /// <summary>Where Debian's nats-server package puts it (or FAASD_TEST_NATS_SERVER).</summary>
+    public static string Binary { get; } = Environment.GetEnvironmentVariable("FAASD_TEST_NATS_SERVER") is { Length: > 0 } path
+        ? path
+        : new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server" }.FirstOrDefault(File.Exists) ?? "/usr/sbin/nats-server";
 
     private Process? _process;
 

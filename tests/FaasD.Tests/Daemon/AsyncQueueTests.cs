@@ -217,6 +217,11 @@ internal abstract class AsyncQueueTests : DaemonFixture
         Assert.That(depth.Queued + depth.Running, Is.GreaterThanOrEqualTo(QueueLimit - 5));
         Assert.That(depth.Running, Is.EqualTo(1));
 
+        // `faasd queue` reads the same endpoint with the state directory's credentials.
+        var (exit, output) = await RunCliAsync("queue", "--state-dir", Daemon.StateDir, "--gateway", Daemon.BaseAddress.ToString().TrimEnd('/'));
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Match($@"{name}\s+openfaas-fn\s+\d+\s+1"));
+
         // Removing the function lets the backlog drain: its calls now fail at once with 404 (one attempt each).
         using (var deleted = await DeleteAsync(name))
         {
@@ -278,6 +283,22 @@ internal abstract class AsyncQueueTests : DaemonFixture
         }
 
         return (0, 0);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunCliAsync(params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static int Slot(ReceivedCallback callback) =>

@@ -260,6 +260,54 @@ internal abstract class AsyncQueueTests : DaemonFixture
         Assert.That(ids.Select(id => delivered[id][0].Header("X-Function-Status")), Is.All.EqualTo("200"));
     }
 
+    [Test]
+    public async Task Calls_acknowledged_while_the_daemon_is_killed_mid_burst_are_all_delivered()
+    {
+        var name = Name("midburst");
+        await DeployLikeFaasCliAsync(new { service = name, image = _queueImage.Reference });
+        using var plain = new HttpClient { BaseAddress = Daemon.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // 16 senders keep POSTing; after 200 acknowledgments the daemon gets SIGKILL with writes in flight.
+        var senders = Enumerable.Range(0, 16).Select(async worker =>
+        {
+            for (var i = 0; !killed.Task.IsCompleted && i < 100; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/async-function/{name}/cgi-bin/echo?burst") { Content = new StringContent("x") };
+                request.Headers.Add("X-Callback-Url", Callbacks.Url.ToString());
+                request.Headers.Add("X-Call-Id", $"{Prefix}-burst-{worker}-{i}");
+                try
+                {
+                    using var response = await plain.SendAsync(request);
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        acknowledged.Add(response.Headers.GetValues("X-Call-Id").Single());
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    return; // the daemon is gone: this call was never acknowledged
+                }
+            }
+        }).ToList();
+        while (acknowledged.Count < 200 && senders.Any(s => !s.IsCompleted))
+        {
+            await Task.Delay(5);
+        }
+
+        await Daemon.KillAsync();
+        killed.SetResult();
+        await Task.WhenAll(senders);
+        var ids = acknowledged.ToList();
+        await Daemon.StartAsync();
+
+        var delivered = await Callbacks.WaitForAsync(ids, TimeSpan.FromMinutes(4));
+        TestContext.Out.WriteLine($"mid-burst kill -9: {ids.Count} calls acknowledged with 202, all {delivered.Keys.Intersect(ids).Count()} called back after the restart");
+        Assert.That(ids, Has.Count.GreaterThanOrEqualTo(200));
+        Assert.That(delivered.Keys.Intersect(ids).Count(), Is.EqualTo(ids.Count));
+    }
+
     /// <summary>POSTs one async call with this fixture's callback URL; returns its call id.</summary>
     protected async Task<string> EnqueueAsync(string name, string pathAndQuery, string body = "")
     {

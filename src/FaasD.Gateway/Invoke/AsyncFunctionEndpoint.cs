@@ -16,7 +16,7 @@ namespace FaasD.Gateway.Invoke;
 /// <summary>
 /// <c>POST /async-function/{name}[.{namespace}][/path][?query]</c> (no auth, like <c>/function/</c>): checks the call,
 /// hands it to <see cref="IAsyncInvocationQueue"/> and answers 202 with an empty body, <c>X-Call-Id</c> (the
-/// client's, or a new one) and <c>X-Start-Time</c>, once the queue holds it durably. 400 bad <c>X-Callback-Url</c>,
+/// client's, or a new one), <c>X-Start-Time</c> and <c>X-Served-By</c>, once the queue holds it durably. 400 bad <c>X-Callback-Url</c>,
 /// 404 unknown function, 413 body over the limit, 429 queue full, 503 queue unavailable.
 /// Also <c>GET /system/queue</c> (auth): calls waiting and running per function.
 /// </summary>
@@ -31,6 +31,7 @@ internal sealed partial class AsyncFunctionEndpoint(
 
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;
     private readonly long _maxBody = options.Value.MaxAsyncRequestBodySize;
+    private readonly string _servedBy = "faasd/" + options.Value.Version;
 
     public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
     {
@@ -118,6 +119,7 @@ internal sealed partial class AsyncFunctionEndpoint(
                 context.Response.StatusCode = StatusCodes.Status202Accepted;
                 context.Response.Headers[InvokeTransformer.CallId] = callId;
                 context.Response.Headers[InvokeTransformer.StartTime] = startTime;
+                context.Response.Headers[InvokeTransformer.ServedBy] = _servedBy;
                 return;
             case EnqueueStatus.Full:
                 Log.Refused(logger, target.Name, target.Namespace, result.Reason ?? "queue full");

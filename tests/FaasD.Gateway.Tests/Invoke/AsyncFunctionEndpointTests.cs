@@ -76,6 +76,7 @@ internal sealed class AsyncFunctionEndpointTests
         Assert.That(await response.Content.ReadAsStringAsync(), Is.Empty);
         Assert.That(response.Headers.GetValues("X-Call-Id").Single(), Is.EqualTo("mine"));
         var startTime = response.Headers.GetValues("X-Start-Time").Single();
+        Assert.That(response.Headers.GetValues("X-Served-By").Single(), Does.StartWith("faasd/"));
 
         var call = _queue.Received.Single();
         Assert.That(call.CallId, Is.EqualTo("mine"));

@@ -38,13 +38,16 @@ internal sealed class BenchDaemon : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _deployed = new(StringComparer.Ordinal);
     private readonly string _executable;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string _logLevel;
     private Process? _process;
     private HttpClient? _api;
 
-    public BenchDaemon(string executable, string containerdSocket, IReadOnlyDictionary<string, string>? environment = null)
+    public BenchDaemon(string executable, string containerdSocket, IReadOnlyDictionary<string, string>? environment = null, string logLevel = "Debug")
     {
         _environment = environment ?? new Dictionary<string, string>();
         _executable = executable;
+        _environment = environment ?? new Dictionary<string, string>();
+        _logLevel = logLevel;
         ContainerdSocket = containerdSocket;
         StateDir = Directory.CreateTempSubdirectory("faasd-bench-").FullName;
         Port = FreePort();
@@ -73,7 +76,7 @@ internal sealed class BenchDaemon : IAsyncDisposable
         }
 
         foreach (var arg in new[] { "up", "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--state-dir", StateDir,
-                     "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", "Debug" })
+                     "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", _logLevel })
         {
             info.ArgumentList.Add(arg);
         }
@@ -86,6 +89,11 @@ internal sealed class BenchDaemon : IAsyncDisposable
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
+        }
+
         _process = Process.Start(info) ?? throw new BenchException("could not start faasd");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -126,6 +126,7 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
                      ("watchdog", () => WatchdogBench.RunAsync(ctx, watchdog!, cts.Token)),
                      ("runtime", () => RuntimeBench.RunAsync(ctx, cts.Token)),
                      ("triggers", () => TriggersBench.RunAsync(ctx, nats, cts.Token)),
+                     ("async", () => AsyncBench.RunAsync(ctx, faasd, cts.Token)),
                  })
         {
             if (!options.Only.Contains(key))

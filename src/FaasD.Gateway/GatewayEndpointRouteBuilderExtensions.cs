@@ -26,6 +26,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var auth = services.GetRequiredService<BasicAuthenticator>();
 
         services.GetRequiredService<FunctionProxy>().Map(endpoints);
+        MapAsync(services, endpoints, auth);
         services.GetRequiredService<FunctionsEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<SecretsEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<NamespacesEndpoints>().Map(endpoints, auth);
@@ -43,5 +44,14 @@ public static class GatewayEndpointRouteBuilderExtensions
         }
 
         return endpoints;
+    }
+
+    /// <summary><c>/async-function/</c> and <c>/system/queue</c> exist only when the host registered an async queue.</summary>
+    private static void MapAsync(IServiceProvider services, IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
+    {
+        if (services.GetService<FaasD.Invocation.IAsyncInvocationQueue>() is not null)
+        {
+            ActivatorUtilities.CreateInstance<AsyncFunctionEndpoint>(services).Map(endpoints, auth);
+        }
     }
 }

@@ -15,6 +15,7 @@ internal static class Program
             ConfigCommand.Create(),
             VersionCommand.Create(),
             CronCommand.Create(),
+            QueueCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

@@ -24,13 +24,16 @@ internal static class ComposeParser
             throw new ComposeException($"cannot read {path}: {exception.Message}", exception);
         }
 
-        return Parse(text, context);
+        ArgumentNullException.ThrowIfNull(context);
+        var withDotEnv = context with { FileVariables = await DotEnvFile.ReadBesideAsync(path, cancellationToken) };
+        return Parse(text, withDotEnv);
     }
 
     public static ComposeProject Parse(string yaml, ParseContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var root = LoadRoot(yaml);
+        Interpolation.Apply(root, context.Variable);
         var ignored = new List<string>();
         YamlMappingNode? servicesNode = null;
         foreach (var entry in root.Children)

@@ -7,6 +7,12 @@ internal sealed record ParseContext(string StateDirectory, Func<string, string?>
 {
     public static ParseContext For(string stateDirectory) => new(stateDirectory, Environment.GetEnvironmentVariable);
 
+    /// <summary>Variables of the <c>.env</c> file beside the compose file, for <c>${VAR}</c> interpolation.</summary>
+    public IReadOnlyDictionary<string, string> FileVariables { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A variable for interpolation: the daemon's environment first, then <see cref="FileVariables"/>.</summary>
+    public string? Variable(string name) => HostVariable(name) ?? FileVariables.GetValueOrDefault(name);
+
     public string Resolve(string path) =>
         Path.GetFullPath(path.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])

@@ -52,7 +52,9 @@ internal static class UpCommand
                 gateway.BasicAuthPassword = credentials.Password;
                 gateway.UpstreamTimeout = settings.UpstreamTimeout;
                 gateway.Version = VersionCommand.Version;
+                gateway.MaxAsyncRequestBodySize = settings.QueueMaxBody;
             });
+            builder.Services.AddFaasDAsyncQueue(settings);
 
             await using var app = builder.Build();
             app.MapFaasGateway();

@@ -38,6 +38,11 @@ public sealed class SettingsOptions
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
         NatsUrl = Add<string>("--nats-url", "FAASD_NATS_URL", string.Empty, "NATS server for topic triggers, e.g. nats://127.0.0.1:4222 (functions annotated topic: <subject> are invoked per message; empty: off).", ParseNatsUrl);
         NatsConcurrency = Add<int>("--nats-concurrency", "FAASD_NATS_CONCURRENCY", d.NatsConcurrency.ToString(CultureInfo.InvariantCulture), "NATS messages one function subscription handles at once (annotation faasd.topic.concurrency overrides).", ParsePositive);
+        Queue = Add<string>("--queue", "FAASD_QUEUE", d.Queue, "Async invocation queue: `embedded` (durable log under the state directory) or NATS JetStream URLs `nats://host:4222[,…]`.", ParseQueue);
+        QueueMaxBody = Add<long>("--queue-max-body", "FAASD_QUEUE_MAX_BODY", d.QueueMaxBody.ToString(CultureInfo.InvariantCulture), "Largest request body of an async call, in bytes; larger → 413.", ParsePositiveLong);
+        QueueMaxSize = Add<int>("--queue-max-size", "FAASD_QUEUE_MAX_SIZE", d.QueueMaxSize.ToString(CultureInfo.InvariantCulture), "Async calls queued or running at most; more → 429.", ParsePositiveInt);
+        QueueMaxInflight = Add<int>("--queue-max-inflight", "FAASD_QUEUE_MAX_INFLIGHT", d.QueueMaxInflight.ToString(CultureInfo.InvariantCulture), "Async calls of one function run at once (label com.openfaas.queue.max-inflight overrides).", ParsePositiveInt);
+        QueueAckWait = Add<TimeSpan>("--queue-ack-wait", "FAASD_QUEUE_ACK_WAIT", "60s", "JetStream: a call held by a daemon that stops answering is given to another after this (kept alive while it runs).", ParseDuration);
     }
 
     public Option<int> Port { get; }
@@ -62,6 +67,11 @@ public sealed class SettingsOptions
     public Option<string> LogLevel { get; }
     public Option<string> NatsUrl { get; }
     public Option<int> NatsConcurrency { get; }
+    public Option<string> Queue { get; }
+    public Option<long> QueueMaxBody { get; }
+    public Option<int> QueueMaxSize { get; }
+    public Option<int> QueueMaxInflight { get; }
+    public Option<TimeSpan> QueueAckWait { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -97,6 +107,11 @@ public sealed class SettingsOptions
             StopServicesOnShutdown = result.GetValue(StopServices),
             NatsUrl = string.IsNullOrWhiteSpace(result.GetValue(NatsUrl)) ? null : result.GetValue(NatsUrl)!.Trim(),
             NatsConcurrency = result.GetValue(NatsConcurrency),
+            Queue = result.GetValue(Queue)!,
+            QueueMaxBody = result.GetValue(QueueMaxBody),
+            QueueMaxSize = result.GetValue(QueueMaxSize),
+            QueueMaxInflight = result.GetValue(QueueMaxInflight),
+            QueueAckWait = result.GetValue(QueueAckWait),
         };
     }
 
@@ -121,6 +136,12 @@ public sealed class SettingsOptions
 
     private static int ParsePositive(string text) =>
         int.Parse(text, CultureInfo.InvariantCulture) is var value and > 0 ? value : throw new FormatException("use a whole number of 1 or more");
+    private static string ParseQueue(string text) =>
+        FaasD.Queue.AsyncQueueOptions.Validate(text) is { } problem ? throw new FormatException(problem) : text;
+    private static long ParsePositiveLong(string text) =>
+        long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
+    private static int ParsePositiveInt(string text) =>
+        int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
 
     private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
     {

@@ -40,6 +40,8 @@ internal static class UpCommand
             builder.WebHost.UseKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
+                kestrel.Limits.MaxRequestHeadersTotalSize = (int)Math.Min(settings.MaxRequestHeaderSize, int.MaxValue);
+                kestrel.Limits.RequestHeadersTimeout = settings.RequestHeadersTimeout;
                 kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port);
             });
             builder.Logging.ClearProviders();
@@ -54,6 +56,7 @@ internal static class UpCommand
                 gateway.BasicAuthPassword = credentials.Password;
                 gateway.UpstreamTimeout = settings.UpstreamTimeout;
                 gateway.Version = VersionCommand.Version;
+                gateway.MaxSystemRequestBodySize = settings.MaxApiBodySize;
             });
 
             await using var app = builder.Build();

@@ -24,6 +24,9 @@ public sealed record DaemonSettings
     public string LogLevel { get; init; } = "Information";
     public string ComposeFile { get; init; } = "docker-compose.yaml";
     public bool StopServicesOnShutdown { get; init; }
+    public long MaxApiBodySize { get; init; } = 4 * 1024 * 1024;
+    public long MaxRequestHeaderSize { get; init; } = 32 * 1024;
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");

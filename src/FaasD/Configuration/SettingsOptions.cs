@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Validation;
 
 namespace FaasD.Configuration;
 
@@ -36,6 +37,9 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+        MaxApiBody = Add<long>("--max-api-body-size", "FAASD_MAX_API_BODY_SIZE", "4Mi", "Largest JSON body accepted on /system/* (larger: 413).", ParseSize);
+        MaxHeaderSize = Add<long>("--max-request-header-size", "FAASD_MAX_REQUEST_HEADER_SIZE", "32Ki", "Largest total of request headers Kestrel accepts (larger: 431).", ParseSize);
+        HeadersTimeout = Add<TimeSpan>("--request-headers-timeout", "FAASD_REQUEST_HEADERS_TIMEOUT", "15s", "A client must send all request headers within this time, or the connection is closed (slow-client guard).", ParseDuration);
     }
 
     public Option<int> Port { get; }
@@ -58,6 +62,9 @@ public sealed class SettingsOptions
     public Option<string> ComposeFile { get; }
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
+    public Option<long> MaxApiBody { get; }
+    public Option<long> MaxHeaderSize { get; }
+    public Option<TimeSpan> HeadersTimeout { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -91,6 +98,9 @@ public sealed class SettingsOptions
             LogLevel = result.GetValue(LogLevel)!,
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
+            MaxApiBodySize = result.GetValue(MaxApiBody),
+            MaxRequestHeaderSize = result.GetValue(MaxHeaderSize),
+            RequestHeadersTimeout = result.GetValue(HeadersTimeout),
         };
     }
 
@@ -98,6 +108,19 @@ public sealed class SettingsOptions
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    /// <summary>A byte size as a quantity: 4Mi, 32Ki, 1000000.</summary>
+    private static long ParseSize(string text)
+    {
+        try
+        {
+            return Quantity.ParseMemoryBytes(text);
+        }
+        catch (FaasD.Functions.Abstractions.FunctionPlatformException)
+        {
+            throw new FormatException("use a size such as 32Ki, 4Mi or 1048576");
+        }
+    }
 
     private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
     {

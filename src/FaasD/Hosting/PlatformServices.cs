@@ -123,6 +123,9 @@ internal static class PlatformServices
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService<ComposeShutdown>();
 
+        services.AddSingleton<FaasD.Gateway.IHealthProbe, ContainerdHealthProbe>();
+        services.AddSingleton<HealthzClient>();
+
         services.AddHostedService<Idler>();
         services.AddHostedService<TaskExitWatcher>();
         return services;

@@ -74,6 +74,7 @@ public sealed partial class ContainerRuntime
             }
 
             _logs.Delete(@namespace, id);
+            _ownedCopies.Delete(@namespace, id);
             Log.ContainerDeleted(_logger, @namespace, id);
         });
 
@@ -96,6 +97,7 @@ public sealed partial class ContainerRuntime
 
         var user = await ResolveUserAsync(mounts, string.IsNullOrEmpty(spec.User) ? image.Process.User : spec.User, cancellationToken);
         var cgroups = await _cgroups.GetAsync(cancellationToken);
+        spec = spec with { Mounts = await _ownedCopies.PrepareAsync(spec.Namespace, spec.Id, spec.Mounts, user, cancellationToken) };
         var oci = _specBuilder.Build(spec, new OciSpecContext(
             image.Process,
             user,

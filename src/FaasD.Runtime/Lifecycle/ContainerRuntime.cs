@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NamespacesApi = FaasD.Containerd.Api.Namespaces;
 
+using FaasD.Runtime.Users;
+
 namespace FaasD.Runtime.Lifecycle;
 
 /// <summary>
@@ -28,6 +30,7 @@ public sealed partial class ContainerRuntime : IContainerRuntime
     private readonly CgroupFreezer _freezer;
     private readonly OciSpecBuilder _specBuilder;
     private readonly TaskLogFiles _logs;
+    private readonly UserOwnedCopies _ownedCopies;
     private readonly ILogger<ContainerRuntime> _logger;
 
     public ContainerRuntime(
@@ -66,6 +69,7 @@ public sealed partial class ContainerRuntime : IContainerRuntime
         _freezer = new CgroupFreezer(_cgroups, options, timeProvider);
         _specBuilder = new OciSpecBuilder(options, loggerFactory.CreateLogger<OciSpecBuilder>());
         _logs = new TaskLogFiles(options);
+        _ownedCopies = new UserOwnedCopies(options.OwnedCopiesDirectory);
         _logger = loggerFactory.CreateLogger<ContainerRuntime>();
     }
 

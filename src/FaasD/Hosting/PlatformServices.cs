@@ -55,6 +55,7 @@ internal static class PlatformServices
         {
             o.Snapshotter = settings.Snapshotter;
             o.LogDirectory = Path.Combine(settings.LogsDir, "raw");
+            o.OwnedCopiesDirectory = Path.Combine(settings.SecretsDir, ".containers");
         });
         services.AddSingleton<IContainerRuntime>(sp => new ContainerRuntime(
             sp.GetRequiredService<ContainerdClient>(),

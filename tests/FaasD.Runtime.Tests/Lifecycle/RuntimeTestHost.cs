@@ -30,6 +30,7 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
         Options = new RuntimeOptions
         {
             LogDirectory = Path.Combine(_stateRoot, "logs"),
+            OwnedCopiesDirectory = Path.Combine(_stateRoot, "secrets", ".containers"),
             CgroupParent = $"/faasd-test-{suffix}",
         };
         Containerd = new ContainerdClient(new ContainerdClientOptions { SocketPath = TestEnvironment.ContainerdSocket });

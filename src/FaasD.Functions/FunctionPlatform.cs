@@ -215,7 +215,18 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
             }
             catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.AlreadyExists)
             {
-                // A leftover of a crashed deploy that recovery had not adopted: replace it.
+                // A leftover of a crashed deploy that recovery had not adopted is replaced; a container of the same
+                // name that is not this function's (someone else's, in a namespace FaasD shares) is never touched.
+                var existing = await _runtime.GetContainerAsync(deployment.Namespace, containerId, cancellationToken);
+                if (existing is not null
+                    && !(existing.Labels.TryGetValue(ContainerNaming.FunctionLabel, out var owner) && owner == deployment.Name))
+                {
+                    throw new FunctionPlatformException(
+                        FunctionErrorKind.AlreadyExists,
+                        $"a container named {containerId} that FaasD did not create exists in namespace {deployment.Namespace}",
+                        ex);
+                }
+
                 await _runtime.DeleteContainerAsync(deployment.Namespace, containerId, cancellationToken);
                 await _runtime.CreateContainerAsync(spec, cancellationToken);
             }
@@ -261,6 +272,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
 
     internal async Task RemoveContainerAsync(string @namespace, string containerId, CancellationToken cancellationToken)
     {
+        var ours = true;
         try
         {
             await _runtime.StopTaskAsync(@namespace, containerId, _options.StopGracePeriod, cancellationToken);
@@ -269,9 +281,19 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.NotFound)
         {
         }
+        catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.FailedPrecondition)
+        {
+            // Not FaasD's container (the runtime refuses to touch it): nothing of ours to clean up, and its log
+            // file is not ours either.
+            ours = false;
+            Log.ForeignContainerKept(_logger, @namespace, containerId, ex.Message);
+        }
         finally
         {
-            _pump.Unwatch(_runtime.LogPathFor(@namespace, containerId));
+            if (ours)
+            {
+                _pump.Unwatch(_runtime.LogPathFor(@namespace, containerId));
+            }
         }
     }
 
@@ -336,6 +358,9 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 7300, Level = LogLevel.Warning, Message = "Left {Namespace}/{Container} alone: {Reason}")]
+        public static partial void ForeignContainerKept(ILogger logger, string @namespace, string container, string reason);
+
         [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
         public static partial void Deployed(ILogger logger, FunctionKey function, string container, double milliseconds);
 

@@ -2,8 +2,8 @@ using FaasD.Containerd;
 using FaasD.Containerd.Errors;
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Validation;
-using Google.Protobuf.WellKnownTypes;
 using Api = FaasD.Containerd.Api.Namespaces;
+using ContainersApi = FaasD.Containerd.Api.Containers;
 
 namespace FaasD.Functions.Namespaces;
 
@@ -12,18 +12,23 @@ namespace FaasD.Functions.Namespaces;
 /// Annotations are stored as labels with a prefix, since containerd namespaces only have labels.
 /// Changes go through the namespace's own scope: containerd applies them there (from the global scope it
 /// makes the change and then reports an error).
+/// Namespaces are FaasD's own: <c>openfaas</c> (compose services) and <c>default</c> can never become function
+/// namespaces, and an existing namespace is claimed only when every container in it is FaasD's (else 409).
 /// </summary>
 public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespaceStore
 {
     public const string OpenFaasLabel = "openfaas";
     private const string AnnotationPrefix = "com.openfaas.annotations.";
 
+    /// <summary>containerd namespaces that belong to someone else: compose services and ctr/nerdctl's default.</summary>
+    public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal) { "openfaas", "default" };
+
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
     {
         var response = await Call(() => client.Global.Namespaces.ListAsync(new Api.ListNamespacesRequest(), cancellationToken: cancellationToken).ResponseAsync);
         var names = new List<string> { Names.DefaultNamespace };
         names.AddRange(response.Namespaces
-            .Where(n => n.Labels.ContainsKey(OpenFaasLabel) && n.Name != Names.DefaultNamespace)
+            .Where(n => n.Labels.ContainsKey(OpenFaasLabel) && n.Name != Names.DefaultNamespace && !Reserved.Contains(n.Name))
             .Select(n => n.Name)
             .Order(StringComparer.Ordinal));
         return names;
@@ -49,14 +54,19 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
         }
         else
         {
-            var request = new Api.UpdateNamespaceRequest { Namespace = ns, UpdateMask = new FieldMask() };
-            request.UpdateMask.Paths.Add("labels");
+            // No mask: containerd replaces every label (a "labels" path is refused; only "labels.<key>" paths exist).
+            var request = new Api.UpdateNamespaceRequest { Namespace = ns };
             await Call(() => scope.UpdateAsync(request, cancellationToken: cancellationToken).ResponseAsync);
         }
     }
 
     public async Task<FunctionNamespace?> GetAsync(string name, CancellationToken cancellationToken)
     {
+        if (Reserved.Contains(name))
+        {
+            return null;
+        }
+
         var ns = await FindAsync(name, cancellationToken);
         return ns is null || !ns.Labels.ContainsKey(OpenFaasLabel) ? null : ToFunctionNamespace(ns);
     }
@@ -65,10 +75,23 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
     {
         Names.ValidateNamespaceName(ns.Name);
         RequireOpenFaasLabel(ns);
+        if (Reserved.Contains(ns.Name))
+        {
+            throw new FunctionPlatformException(FunctionErrorKind.Invalid, $"namespace {ns.Name} is reserved and cannot hold functions");
+        }
+
         var existing = await FindAsync(ns.Name, cancellationToken);
         if (existing is not null && existing.Labels.ContainsKey(OpenFaasLabel))
         {
             throw new FunctionPlatformException(FunctionErrorKind.AlreadyExists, $"namespace {ns.Name} already exists");
+        }
+
+        if (existing is not null && await FirstForeignContainerAsync(ns.Name, cancellationToken) is { } foreign)
+        {
+            // Claiming it would let a deploy of the same name replace that container.
+            throw new FunctionPlatformException(
+                FunctionErrorKind.AlreadyExists,
+                $"namespace {ns.Name} exists and holds containers FaasD did not create (e.g. {foreign}): choose another name");
         }
 
         if (existing is null)
@@ -120,7 +143,7 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
             return true;
         }
 
-        if (!Names.IsDns1123Label(name))
+        if (!Names.IsDns1123Label(name) || Reserved.Contains(name))
         {
             return false;
         }
@@ -129,10 +152,17 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
         return ns is not null && ns.Labels.TryGetValue(OpenFaasLabel, out var value) && value is "1" or "true";
     }
 
+    /// <summary>The id of a container in the namespace that carries no FaasD label, or null when all are FaasD's.</summary>
+    private async Task<string?> FirstForeignContainerAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => client.Namespace(name).Containers.ListAsync(new ContainersApi.ListContainersRequest(), cancellationToken: cancellationToken).ResponseAsync);
+        return response.Containers.FirstOrDefault(c => !FaasD.Runtime.RuntimeLabels.IsManaged(c.Labels))?.Id;
+    }
+
     private async Task ReplaceLabelsAsync(FunctionNamespace ns, CancellationToken cancellationToken)
     {
-        var request = new Api.UpdateNamespaceRequest { Namespace = ToContainerd(ns), UpdateMask = new FieldMask() };
-        request.UpdateMask.Paths.Add("labels");
+        // No mask: containerd replaces every label (a "labels" path is refused; only "labels.<key>" paths exist).
+        var request = new Api.UpdateNamespaceRequest { Namespace = ToContainerd(ns) };
         await Call(() => client.Namespace(ns.Name).Namespaces.UpdateAsync(request, cancellationToken: cancellationToken).ResponseAsync);
     }
 

@@ -53,6 +53,7 @@ public sealed partial class ContainerRuntime
         {
             ContainerNames.Validate(@namespace, id);
             var scope = ScopeOf(@namespace);
+            await RequireManagedAsync(scope, id, cancellationToken);
 
             // A leftover task holds the rootfs mount and the cgroup; nobody waits on it any more, so no grace.
             await StopTaskCoreAsync(@namespace, id, TimeSpan.Zero, cancellationToken);
@@ -115,6 +116,7 @@ public sealed partial class ContainerRuntime
             SnapshotKey = snapshotKey,
             Labels = { spec.Labels.ToDictionary() },
         };
+        container.Labels[RuntimeLabels.Managed] = "true";
         if (!spec.Payload.IsEmpty)
         {
             container.Extensions.Add(PayloadExtension.Key, PayloadExtension.Pack(spec.Payload));
@@ -159,6 +161,17 @@ public sealed partial class ContainerRuntime
         var passwd = await RootfsFiles.ReadAsync(mounts, "/etc/passwd", cancellationToken);
         var group = await RootfsFiles.ReadAsync(mounts, "/etc/group", cancellationToken);
         return new UserDatabase(passwd, group).Resolve(user);
+    }
+
+    /// <summary>Refuses to act on a container FaasD did not create (see <see cref="RuntimeLabels.Managed"/>); a missing one is fine.</summary>
+    private static async Task RequireManagedAsync(ContainerdScope scope, string id, CancellationToken cancellationToken)
+    {
+        if (await FindContainerAsync(scope, id, cancellationToken) is { } container && !RuntimeLabels.IsManaged(container.Labels))
+        {
+            throw new RuntimeException(
+                RuntimeErrorKind.FailedPrecondition,
+                $"container {scope.Namespace}/{id} was not created by FaasD: it is left alone");
+        }
     }
 
     private static async Task<ContainersApi.Container?> FindContainerAsync(ContainerdScope scope, string id, CancellationToken cancellationToken)

@@ -27,6 +27,10 @@ public sealed record DaemonSettings
     public long MaxApiBodySize { get; init; } = 4 * 1024 * 1024;
     public long MaxRequestHeaderSize { get; init; } = 32 * 1024;
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public bool ImageGc { get; init; } = true;
+    public int ImageGcHighThreshold { get; init; } = 85;
+    public int ImageGcLowThreshold { get; init; } = 80;
+    public string ContainerdRoot { get; init; } = "/var/lib/containerd";
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");

@@ -39,6 +39,10 @@ public sealed class SettingsOptions
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
         MaxApiBody = Add<long>("--max-api-body-size", "FAASD_MAX_API_BODY_SIZE", "4Mi", "Largest JSON body accepted on /system/* (larger: 413).", ParseSize);
         MaxHeaderSize = Add<long>("--max-request-header-size", "FAASD_MAX_REQUEST_HEADER_SIZE", "32Ki", "Largest total of request headers Kestrel accepts (larger: 431).", ParseSize);
+        ImageGc = Add<bool>("--image-gc", "FAASD_IMAGE_GC", "true", "Remove unused images (with content and snapshots) after containers are deleted and when the disk fills.", bool.Parse);
+        ImageGcHigh = Add<int>("--image-gc-high-threshold", "FAASD_IMAGE_GC_HIGH_THRESHOLD", "85", "Disk use (percent) of containerd's root that triggers a prune of every unused image.", ParsePercent);
+        ImageGcLow = Add<int>("--image-gc-low-threshold", "FAASD_IMAGE_GC_LOW_THRESHOLD", "80", "Disk use (percent) a prune aims below; still above it afterwards is logged as a warning.", ParsePercent);
+        ContainerdRoot = Add<string>("--containerd-root", "FAASD_CONTAINERD_ROOT", d.ContainerdRoot, "containerd's root directory: where image GC measures disk use.", s => s);
         HeadersTimeout = Add<TimeSpan>("--request-headers-timeout", "FAASD_REQUEST_HEADERS_TIMEOUT", "15s", "A client must send all request headers within this time, or the connection is closed (slow-client guard).", ParseDuration);
     }
 
@@ -65,6 +69,10 @@ public sealed class SettingsOptions
     public Option<long> MaxApiBody { get; }
     public Option<long> MaxHeaderSize { get; }
     public Option<TimeSpan> HeadersTimeout { get; }
+    public Option<bool> ImageGc { get; }
+    public Option<int> ImageGcHigh { get; }
+    public Option<int> ImageGcLow { get; }
+    public Option<string> ContainerdRoot { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -101,6 +109,10 @@ public sealed class SettingsOptions
             MaxApiBodySize = result.GetValue(MaxApiBody),
             MaxRequestHeaderSize = result.GetValue(MaxHeaderSize),
             RequestHeadersTimeout = result.GetValue(HeadersTimeout),
+            ImageGc = result.GetValue(ImageGc),
+            ImageGcHighThreshold = result.GetValue(ImageGcHigh),
+            ImageGcLowThreshold = result.GetValue(ImageGcLow),
+            ContainerdRoot = result.GetValue(ContainerdRoot)!,
         };
     }
 
@@ -108,6 +120,11 @@ public sealed class SettingsOptions
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    private static int ParsePercent(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 100
+            ? value
+            : throw new FormatException("use a percentage from 1 to 100");
 
     /// <summary>A byte size as a quantity: 4Mi, 32Ki, 1000000.</summary>
     private static long ParseSize(string text)

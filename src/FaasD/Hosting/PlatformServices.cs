@@ -126,6 +126,12 @@ internal static class PlatformServices
 
         services.AddSingleton<FaasD.Gateway.IHealthProbe, ContainerdHealthProbe>();
         services.AddSingleton<HealthzClient>();
+        services.AddSingleton<FaasD.Images.Collection.IImageCollector>(sp => new FaasD.Images.Collection.ImageCollector(
+            sp.GetRequiredService<ContainerdClient>(),
+            settings.Snapshotter,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FaasD.Images.Collection.ImageCollector>>()));
+        services.AddHostedService<ImageGarbageCollection>();
 
         services.AddHostedService<Idler>();
         services.AddHostedService<TaskExitWatcher>();

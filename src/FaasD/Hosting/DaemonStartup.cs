@@ -37,6 +37,11 @@ internal sealed partial class DaemonStartup(
         Log.Containerd(logger, version, settings.ContainerdSocket);
 
         await namespaces.EnsureDefaultNamespaceAsync(cancellationToken);
+        if (await StaleLeases.DeleteAsync(containerd, cancellationToken) is > 0 and var stale)
+        {
+            Log.StaleLeases(logger, stale);
+        }
+
         pump.Start();
         await StartServicesAsync(cancellationToken);
         var summary = await recovery.RecoverAsync(cancellationToken);
@@ -110,6 +115,9 @@ internal sealed partial class DaemonStartup(
 
         [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
         public static partial void ComposeIncomplete(ILogger logger, string services);
+
+        [LoggerMessage(EventId = 7320, Level = LogLevel.Information, Message = "Deleted {Count} leases left by a FaasD process that no longer runs")]
+        public static partial void StaleLeases(ILogger logger, int count);
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
         public static partial void Recovered(ILogger logger, string summary, double milliseconds);

@@ -92,8 +92,12 @@ internal sealed class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", .. ExtraArgs })
+        string[] args =
+        [
+            dll, "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", .. ExtraArgs,
+        ];
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }

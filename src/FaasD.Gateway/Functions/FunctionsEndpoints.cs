@@ -224,7 +224,13 @@ internal sealed partial class FunctionsEndpoints(
             return;
         }
 
-        var replicas = (int)Math.Min(body.Value.Replicas, MaxScale);
+        if (body.Value.Replicas is not { } requested)
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "replicas is required (0 freezes the function)");
+            return;
+        }
+
+        var replicas = (int)Math.Min(requested, MaxScale);
         PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"function: {name}.{ns.Namespace} not found"));
         await platform.ScaleAsync(ns.Namespace!, name!, replicas, context.RequestAborted);
 

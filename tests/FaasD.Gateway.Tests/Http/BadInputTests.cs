@@ -55,6 +55,8 @@ internal sealed class BadInputTests : GatewayTestBase
 
         // Negative replicas, unknown namespaces, wrong methods.
         yield return Case("POST", "/system/scale-function/a", "{\"replicas\":-1}", 400, "scale negative replicas");
+        yield return Case("POST", "/system/scale-function/a", "{\"replica\":1}", 400, "scale misspelt replicas");
+        yield return Case("POST", "/system/scale-function/a", "{}", 400, "scale without replicas");
         yield return Case("POST", "/system/functions", "{\"service\":\"a\",\"image\":\"x\",\"namespace\":\"nope\"}", 400, "deploy unknown namespace");
         yield return Case("GET", "/system/functions?namespace=nope", null, 400, "list unknown namespace");
         yield return Case("GET", "/system/secrets?namespace=..%2F..", null, 400, "secrets traversal namespace");

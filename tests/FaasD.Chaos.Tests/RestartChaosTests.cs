@@ -124,7 +124,9 @@ internal sealed class RestartChaosTests
     [Order(3)]
     public async Task A_simulated_reboot_brings_every_function_back()
     {
-        // What a power cut leaves: no daemon, no containerd, no task, no network namespace, no /run state.
+        // What a power cut leaves: no daemon, no containerd, no task, no network namespace, no /run state, none of
+        // the NAT rules CNI added.
+        var before = await LeakCounts.TakeAsync(_host);
         await _host.Daemon.KillAsync();
         await KillTasksAsync();
         await _host.Containerd.KillAsync();
@@ -133,6 +135,7 @@ internal sealed class RestartChaosTests
             await Shell.RunAsync("ip", "netns", "delete", Path.GetFileName(netns));
         }
 
+        await IptablesRules.RemoveAsync(ChaosHost.NetworkName, $"openfaas-fn.{_host.Prefix}");
         foreach (var dir in new[] { Path.Combine("/var/run/cni", ChaosHost.NetworkName), "/var/run/faasd/network" })
         {
             foreach (var file in Directory.Exists(dir) ? Directory.EnumerateFiles(dir) : [])
@@ -150,7 +153,10 @@ internal sealed class RestartChaosTests
         await _host.RestartDaemonAsync();
         var took = await _host.AllServeAsync(ServeWithin);
         TestContext.Out.WriteLine($"simulated reboot: all {ChaosHost.FunctionCount} functions serving {clock.Elapsed.TotalSeconds:0.0} s after containerd came back");
+        var counts = await LeakCounts.TakeAsync(_host);
+        TestContext.Out.WriteLine($"before the reboot: {before}; after: {counts}");
         Assert.That(took, Is.LessThan(ServeWithin));
+        Assert.That(counts, Is.EqualTo(before), "everything back, once per function, nothing of the old boot left");
     }
 
     private async Task<LeakCounts> SettledCountsAsync(LeakCounts expected)

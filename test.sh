@@ -24,6 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Every test talks to the private containerd test-services.sh starts, never to the machine's own.
+export FAASD_TEST_CONTAINERD_SOCKET=${FAASD_TEST_CONTAINERD_SOCKET:-/run/faasd-test/containerd.sock}
 scripts/test-services.sh
 
 results=TestResults

@@ -207,7 +207,18 @@ internal sealed partial class FunctionPlatform(
             }
             catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.AlreadyExists)
             {
-                // A leftover of a crashed deploy that recovery had not adopted: replace it.
+                // A leftover of a crashed deploy that recovery had not adopted is replaced; a container of the same
+                // name that is not this function's (someone else's, in a namespace FaasD shares) is never touched.
+                var existing = await _runtime.GetContainerAsync(deployment.Namespace, containerId, cancellationToken);
+                if (existing is not null
+                    && !(existing.Labels.TryGetValue(ContainerNaming.FunctionLabel, out var owner) && owner == deployment.Name))
+                {
+                    throw new FunctionPlatformException(
+                        FunctionErrorKind.AlreadyExists,
+                        $"a container named {containerId} that FaasD did not create exists in namespace {deployment.Namespace}",
+                        ex);
+                }
+
                 await _runtime.DeleteContainerAsync(deployment.Namespace, containerId, cancellationToken);
                 await _runtime.CreateContainerAsync(spec, cancellationToken);
             }
@@ -237,6 +248,7 @@ internal sealed partial class FunctionPlatform(
 
     internal async Task RemoveContainerAsync(string @namespace, string containerId, CancellationToken cancellationToken)
     {
+        var ours = true;
         try
         {
             await _runtime.StopTaskAsync(@namespace, containerId, _options.StopGracePeriod, cancellationToken);
@@ -245,9 +257,19 @@ internal sealed partial class FunctionPlatform(
         catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.NotFound)
         {
         }
+        catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.FailedPrecondition)
+        {
+            // Not FaasD's container (the runtime refuses to touch it): nothing of ours to clean up, and its log
+            // file is not ours either.
+            ours = false;
+            Log.ForeignContainerKept(_logger, @namespace, containerId, ex.Message);
+        }
         finally
         {
-            _logs.Unfollow(@namespace, containerId);
+            if (ours)
+            {
+                _logs.Unfollow(@namespace, containerId);
+            }
         }
     }
 
@@ -312,6 +334,9 @@ internal sealed partial class FunctionPlatform(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = LogEvents.ForeignContainerKept, Level = LogLevel.Warning, Message = "Left {Namespace}/{Container} alone: {Reason}")]
+        public static partial void ForeignContainerKept(ILogger logger, string @namespace, string container, string reason);
+
         [LoggerMessage(EventId = LogEvents.Deployed, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
         public static partial void Deployed(ILogger logger, FunctionKey function, string container, double milliseconds);
 

@@ -35,7 +35,11 @@ public sealed record ContainerSpec
     public IReadOnlyList<string>? Capabilities { get; init; }
 }
 
-public sealed record BindMount(string Source, string Destination, bool ReadOnly);
+/// <param name="OwnedByProcessUser">
+/// Mount a private copy owned by the user the container's process runs as (mode 0400) instead of the file
+/// itself: for secrets, which a non-root function could not read otherwise.
+/// </param>
+public sealed record BindMount(string Source, string Destination, bool ReadOnly, bool OwnedByProcessUser = false);
 
 /// <summary>A container as read back from containerd.</summary>
 public sealed record ContainerRecord(

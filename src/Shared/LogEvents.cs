@@ -144,4 +144,8 @@ internal static class LogEvents
     public const int LeftDown = 5405;
     public const int WatchFailed = 5406;
     public const int SweepFailed = 5407;
+
+    // ── Reliability (7300–7399): ownership checks, image GC, stale leases
+    // Functions/FunctionPlatform.cs
+    public const int ForeignContainerKept = 7300;
 }

@@ -28,6 +28,14 @@ internal sealed partial class ServiceRunner(
         var hash = spec.Labels[ComposeLabels.DefinitionHash];
         var outcome = ServiceStartOutcome.Adopted;
         var existing = await runtime.GetContainerAsync(Namespace, service.Name, cancellationToken);
+        if (existing is not null && !existing.Labels.ContainsKey(ComposeLabels.Service))
+        {
+            // Someone else's container has the service's name: never replace what FaasD did not create.
+            throw new RuntimeException(
+                RuntimeErrorKind.AlreadyExists,
+                $"a container named {service.Name} that FaasD did not create exists in namespace {Namespace}: remove or rename it");
+        }
+
         if (existing is not null && (!existing.Labels.TryGetValue(ComposeLabels.DefinitionHash, out var current) || current != hash))
         {
             Log.DefinitionChanged(logger, service.Name);

@@ -38,6 +38,7 @@ public sealed partial class ContainerdLease : IAsyncDisposable
         var expiresAt = dependencies.TimeProvider.GetUtcNow() + expiresAfter;
         var request = new CreateRequest { Id = $"faasd-{Guid.NewGuid():N}" };
         request.Labels.Add(LeaseLabels.Expire, LeaseLabels.FormatExpiry(expiresAt));
+        request.Labels.Add(LeaseLabels.OwnerPid, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var response = await owner.Leases.CreateAsync(request, cancellationToken: cancellationToken);
         var logger = dependencies.LoggerFactory.CreateLogger<ContainerdLease>();

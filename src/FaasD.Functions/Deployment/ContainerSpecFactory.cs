@@ -30,7 +30,8 @@ internal sealed class ContainerSpecFactory(FunctionPlatformOptions options, File
         };
         foreach (var secret in deployment.Secrets ?? [])
         {
-            mounts.Add(new BindMount(secrets.PathOf(deployment.Namespace, secret), $"{SecretsMountDir}/{secret}", ReadOnly: true));
+            // A copy owned by the image's user (0400), so a function running as uid 1000 reads it and no one else can.
+            mounts.Add(new BindMount(secrets.PathOf(deployment.Namespace, secret), $"{SecretsMountDir}/{secret}", ReadOnly: true, OwnedByProcessUser: true));
         }
 
         var labels = new Dictionary<string, string>(deployment.Labels ?? []);

@@ -33,7 +33,7 @@ internal sealed partial class FunctionRecovery(
             {
                 var candidates = group
                     .Select(c => (Container: c, Deployment: StoredDeployment.TryDeserialize(c.Payload.Span)))
-                    .Where(c => c.Deployment is not null)
+                    .Where(c => c.Deployment is not null && c.Container.Labels.ContainsKey(ContainerNaming.FunctionLabel))
                     .OrderByDescending(c => c.Deployment!.Generation)
                     .ToList();
                 if (candidates.Count == 0)

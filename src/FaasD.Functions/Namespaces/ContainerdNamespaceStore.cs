@@ -8,18 +8,23 @@ namespace FaasD.Functions.Namespaces;
 /// OpenFaaS namespaces are containerd namespaces labelled <c>openfaas</c>. <c>openfaas-fn</c> is always valid.
 /// Annotations are stored as labels with a prefix, since containerd namespaces only have labels.
 /// The namespaces themselves are the runtime's (<see cref="IContainerRuntime"/>); this adds OpenFaaS's meaning.
+/// Namespaces are FaasD's own: <c>openfaas</c> (compose services) and <c>default</c> can never become function
+/// namespaces, and an existing namespace is claimed only when every container in it is FaasD's (else 409).
 /// </summary>
 internal sealed class ContainerdNamespaceStore(IContainerRuntime runtime) : INamespaceStore
 {
     public const string OpenFaasLabel = "openfaas";
     private const string AnnotationPrefix = "com.openfaas.annotations.";
 
+    /// <summary>containerd namespaces that belong to someone else: compose services and ctr/nerdctl's default.</summary>
+    public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal) { "openfaas", "default" };
+
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
     {
         var namespaces = await Call(() => runtime.ListNamespacesAsync(cancellationToken));
         var names = new List<string> { Names.DefaultNamespace };
         names.AddRange(namespaces
-            .Where(n => n.Labels.ContainsKey(OpenFaasLabel) && n.Name != Names.DefaultNamespace)
+            .Where(n => n.Labels.ContainsKey(OpenFaasLabel) && n.Name != Names.DefaultNamespace && !Reserved.Contains(n.Name))
             .Select(n => n.Name)
             .Order(StringComparer.Ordinal));
         return names;
@@ -40,6 +45,11 @@ internal sealed class ContainerdNamespaceStore(IContainerRuntime runtime) : INam
 
     public async Task<FunctionNamespace?> GetAsync(string name, CancellationToken cancellationToken)
     {
+        if (Reserved.Contains(name))
+        {
+            return null;
+        }
+
         var ns = await FindAsync(name, cancellationToken);
         return ns is null || !ns.Labels.ContainsKey(OpenFaasLabel) ? null : ToFunctionNamespace(ns);
     }
@@ -48,10 +58,23 @@ internal sealed class ContainerdNamespaceStore(IContainerRuntime runtime) : INam
     {
         Names.ValidateNamespaceName(ns.Name);
         RequireOpenFaasLabel(ns);
+        if (Reserved.Contains(ns.Name))
+        {
+            throw new FunctionPlatformException(FunctionErrorKind.Invalid, $"namespace {ns.Name} is reserved and cannot hold functions");
+        }
+
         var existing = await FindAsync(ns.Name, cancellationToken);
         if (existing is not null && existing.Labels.ContainsKey(OpenFaasLabel))
         {
             throw new FunctionPlatformException(FunctionErrorKind.AlreadyExists, $"namespace {ns.Name} already exists");
+        }
+
+        if (existing is not null && await FirstForeignContainerAsync(ns.Name, cancellationToken) is { } foreign)
+        {
+            // Claiming it would let a deploy of the same name replace that container.
+            throw new FunctionPlatformException(
+                FunctionErrorKind.AlreadyExists,
+                $"namespace {ns.Name} exists and holds containers FaasD did not create (e.g. {foreign}): choose another name");
         }
 
         if (existing is null)
@@ -104,13 +127,20 @@ internal sealed class ContainerdNamespaceStore(IContainerRuntime runtime) : INam
             return true;
         }
 
-        if (!Names.IsDns1123Label(name))
+        if (!Names.IsDns1123Label(name) || Reserved.Contains(name))
         {
             return false;
         }
 
         var ns = await FindAsync(name, cancellationToken);
         return ns is not null && ns.Labels.TryGetValue(OpenFaasLabel, out var value) && value is "1" or "true";
+    }
+
+    /// <summary>The id of a container in the namespace that carries no FaasD label, or null when all are FaasD's.</summary>
+    private async Task<string?> FirstForeignContainerAsync(string name, CancellationToken cancellationToken)
+    {
+        var containers = await Call(() => runtime.ListContainersAsync(name, cancellationToken));
+        return containers.FirstOrDefault(c => !RuntimeLabels.IsManaged(c.Labels))?.Id;
     }
 
     private Task ReplaceLabelsAsync(FunctionNamespace ns, CancellationToken cancellationToken) =>

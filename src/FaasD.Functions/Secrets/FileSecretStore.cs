@@ -46,7 +46,15 @@ internal sealed class FileSecretStore(string root) : ISecretStore
             Directory.CreateDirectory(directory, DirectoryMode);
         }
 
-        await AtomicFile.WriteAsync(path, value, FileMode, cancellationToken);
+        try
+        {
+            await AtomicFile.WriteAsync(path, value, FileMode, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // A full state disk: the write left the old value in place (temp file, rename); say so plainly (503).
+            throw new FunctionPlatformException(FunctionErrorKind.Unavailable, $"cannot store secret {name} in {@namespace}: {ex.Message}", ex);
+        }
     }
 
     public Task RemoveAsync(string @namespace, string name, CancellationToken cancellationToken)

@@ -33,12 +33,15 @@ internal sealed partial class AsyncFunctionEndpoint(
     private readonly long _maxBody = options.Value.MaxAsyncRequestBodySize;
     private readonly string _servedBy = "faasd/" + options.Value.Version;
 
-    public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
+    /// <param name="endpoints">Where <c>/async-function/</c> goes (no auth).</param>
+    /// <param name="system">The authenticated <c>/system</c> route group.</param>
+    public void Map(IEndpointRouteBuilder endpoints, IEndpointRouteBuilder system)
     {
         RequestDelegate accept = AcceptAsync;
+        RequestDelegate depth = DepthAsync;
         endpoints.MapPost("/async-function/{name}", accept);
         endpoints.MapPost("/async-function/{name}/{**path}", accept);
-        endpoints.MapGet("/system/queue", auth.Require(DepthAsync));
+        system.MapGet("/queue", depth);
     }
 
     internal async Task AcceptAsync(HttpContext context)

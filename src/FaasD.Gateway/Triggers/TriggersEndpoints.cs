@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
 using FaasD.Invocation;
 using Microsoft.AspNetCore.Builder;
@@ -15,9 +14,13 @@ namespace FaasD.Gateway.Triggers;
 /// </summary>
 internal static class TriggersEndpoints
 {
-    public static void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth, ITriggerCatalog catalog) =>
-        endpoints.MapGet("/system/triggers", auth.Require(context =>
-            GatewayResponses.WriteJsonAsync(context, catalog.List(), TriggersJsonContext.Default.IReadOnlyListTriggerDescription)));
+    /// <param name="system">The authenticated <c>/system</c> route group.</param>
+    public static void Map(IEndpointRouteBuilder system, ITriggerCatalog catalog)
+    {
+        RequestDelegate list = context =>
+            GatewayResponses.WriteJsonAsync(context, catalog.List(), TriggersJsonContext.Default.IReadOnlyListTriggerDescription);
+        system.MapGet("/triggers", list);
+    }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -53,6 +53,7 @@ internal sealed partial class ContainerRuntime
         {
             ContainerNames.Validate(@namespace, id);
             var scope = ScopeOf(@namespace);
+            await RequireManagedAsync(scope, id, cancellationToken);
 
             // A leftover task holds the rootfs mount and the cgroup; nobody waits on it any more, so no grace.
             await StopTaskCoreAsync(@namespace, id, TimeSpan.Zero, cancellationToken);
@@ -74,6 +75,7 @@ internal sealed partial class ContainerRuntime
             }
 
             _logs.Delete(@namespace, id);
+            _ownedCopies.Delete(@namespace, id);
             Log.ContainerDeleted(_logger, @namespace, id);
         });
 
@@ -96,6 +98,7 @@ internal sealed partial class ContainerRuntime
 
         var user = await ResolveUserAsync(mounts, string.IsNullOrEmpty(spec.User) ? image.Process.User : spec.User, cancellationToken);
         var cgroups = await _cgroups.GetAsync(cancellationToken);
+        spec = spec with { Mounts = await _ownedCopies.PrepareAsync(spec.Namespace, spec.Id, spec.Mounts, user, cancellationToken) };
         var oci = _specBuilder.Build(spec, new OciSpecContext(
             image.Process,
             user,
@@ -113,6 +116,7 @@ internal sealed partial class ContainerRuntime
             SnapshotKey = snapshotKey,
             Labels = { spec.Labels.ToDictionary() },
         };
+        container.Labels[RuntimeLabels.Managed] = "true";
         if (!spec.Payload.IsEmpty)
         {
             container.Extensions.Add(PayloadExtension.Key, PayloadExtension.Pack(spec.Payload));
@@ -157,6 +161,17 @@ internal sealed partial class ContainerRuntime
         var passwd = await RootfsFiles.ReadAsync(mounts, "/etc/passwd", cancellationToken);
         var group = await RootfsFiles.ReadAsync(mounts, "/etc/group", cancellationToken);
         return new UserDatabase(passwd, group).Resolve(user);
+    }
+
+    /// <summary>Refuses to act on a container FaasD did not create (see <see cref="RuntimeLabels.Managed"/>); a missing one is fine.</summary>
+    private static async Task RequireManagedAsync(ContainerdScope scope, string id, CancellationToken cancellationToken)
+    {
+        if (await FindContainerAsync(scope, id, cancellationToken) is { } container && !RuntimeLabels.IsManaged(container.Labels))
+        {
+            throw new RuntimeException(
+                RuntimeErrorKind.FailedPrecondition,
+                $"container {scope.Namespace}/{id} was not created by FaasD: it is left alone");
+        }
     }
 
     private static async Task<ContainersApi.Container?> FindContainerAsync(ContainerdScope scope, string id, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ internal sealed partial class ContainerRuntime
         RuntimeErrors.TranslateAsync(async () =>
         {
             ContainerNames.Validate(@namespace, id);
+            await RequireManagedAsync(ScopeOf(@namespace), id, cancellationToken);
             await StopTaskCoreAsync(@namespace, id, gracePeriod, cancellationToken);
         });
 

@@ -7,6 +7,8 @@ using FaasD.Runtime.Oci;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using FaasD.Runtime.Users;
+
 namespace FaasD.Runtime.Lifecycle;
 
 /// <summary>
@@ -26,6 +28,7 @@ internal sealed partial class ContainerRuntime : IContainerRuntime
     private readonly CgroupFreezer _freezer;
     private readonly OciSpecBuilder _specBuilder;
     private readonly TaskLogFiles _logs;
+    private readonly UserOwnedCopies _ownedCopies;
     private readonly ILogger<ContainerRuntime> _logger;
 
     public ContainerRuntime(
@@ -64,6 +67,7 @@ internal sealed partial class ContainerRuntime : IContainerRuntime
         _freezer = new CgroupFreezer(_cgroups, options, timeProvider);
         _specBuilder = new OciSpecBuilder(options, loggerFactory.CreateLogger<OciSpecBuilder>());
         _logs = new TaskLogFiles(options);
+        _ownedCopies = new UserOwnedCopies(options.OwnedCopiesDirectory);
         _logger = loggerFactory.CreateLogger<ContainerRuntime>();
     }
 

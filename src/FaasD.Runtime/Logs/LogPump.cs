@@ -122,7 +122,11 @@ internal sealed partial class LogPump : IAsyncDisposable
     {
         private readonly Lock _gate = new();
         private readonly string _offsetPath = path + ".offset";
+        private const int ChunkBytes = 1024 * 1024;
+        private const int MaxLinesPerPass = 100_000;
+
         private long _offset = -1;
+        private long _reclaimed;
         private byte[] _partial = [];
 
         public string Namespace { get; } = @namespace;
@@ -145,10 +149,11 @@ internal sealed partial class LogPump : IAsyncDisposable
                     _offset = LoadOffset();
                 }
 
-                using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var stream = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
                 if (stream.Length < _offset)
                 {
                     _offset = 0; // truncated behind our back: start over
+                    _reclaimed = 0;
                 }
 
                 if (stream.Length == _offset)
@@ -156,19 +161,23 @@ internal sealed partial class LogPump : IAsyncDisposable
                     return lines;
                 }
 
+                // Read in bounded chunks up to the end seen now; what the shim appends meanwhile is read next time.
                 stream.Seek(_offset, SeekOrigin.Begin);
-                var buffer = new byte[stream.Length - _offset];
-                var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-                _offset += read;
-                SplitLines(buffer.AsSpan(0, read), maxLineBytes, lines);
-
-                // The shim opens the file for append, so once everything is read the file can be emptied
-                // to keep it bounded; the shim's next write lands at the new end.
-                if (_offset > maxRawBytes && _partial.Length == 0)
+                var buffer = new byte[(int)Math.Min(ChunkBytes, stream.Length - _offset)];
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0 && lines.Count < MaxLinesPerPass)
                 {
-                    stream.Dispose();
-                    File.WriteAllBytes(Path, []);
-                    _offset = 0;
+                    _offset += read;
+                    SplitLines(buffer.AsSpan(0, read), maxLineBytes, lines);
+                }
+
+                // Keep the file's disk use bounded without ever losing a byte: truncating would drop whatever the
+                // shim appended between our read and the truncate. Instead the part already read is punched out
+                // (its blocks freed, the file stays sparse at the same length), so offsets stay valid and the
+                // shim's O_APPEND writes are untouched.
+                if (_offset - _reclaimed > maxRawBytes)
+                {
+                    _reclaimed = SparseFile.ReleaseBefore(stream.SafeFileHandle, _offset, _reclaimed);
                 }
 
                 SaveOffset();
@@ -231,6 +240,42 @@ internal sealed partial class LogPump : IAsyncDisposable
             File.WriteAllText(temp, _offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
             File.Move(temp, _offsetPath, overwrite: true);
         }
+    }
+
+    /// <summary>Frees the blocks of the part of a file already read (fallocate PUNCH_HOLE), keeping its length.</summary>
+    private static partial class SparseFile
+    {
+        private const int PunchHole = 0x02;
+        private const int KeepSize = 0x01;
+        private const int BlockSize = 4096;
+
+        /// <summary>Returns the new reclaimed mark; the old one when the file system cannot punch holes.</summary>
+        public static long ReleaseBefore(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long reclaimed)
+        {
+            var end = offset / BlockSize * BlockSize;
+            if (end <= reclaimed)
+            {
+                return reclaimed;
+            }
+
+            var added = false;
+            try
+            {
+                file.DangerousAddRef(ref added);
+                var fd = (int)file.DangerousGetHandle();
+                return Fallocate(fd, PunchHole | KeepSize, 0, end) == 0 ? end : reclaimed;
+            }
+            finally
+            {
+                if (added)
+                {
+                    file.DangerousRelease();
+                }
+            }
+        }
+
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fallocate", SetLastError = true)]
+        private static partial int Fallocate(int fd, int mode, long offset, long length);
     }
 
     private static partial class Log

@@ -89,14 +89,21 @@ internal sealed class LogStore(LogStoreOptions options, TimeProvider time)
             Follower[] followers;
             lock (_gate)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                // Function output may hold secrets: the capture is for root (and faas-cli through the API) only.
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 var info = new FileInfo(path);
                 if (info.Exists && info.Length + line.Length + 1 > maxBytes)
                 {
                     File.Move(path, path + ".1", overwrite: true);
                 }
 
-                using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+                using (var stream = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.Append,
+                    Access = FileAccess.Write,
+                    Share = FileShare.ReadWrite,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                }))
                 {
                     stream.Write(line);
                     stream.WriteByte((byte)'\n');

@@ -8,7 +8,7 @@ public sealed record LogStoreOptions
     /// <summary>A capture file is rotated (one previous file kept) when it grows past this.</summary>
     public long MaxFileBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>The shim's raw output file is truncated once fully read and larger than this.</summary>
+    /// <summary>Once this much of the shim's raw output file has been read, the read part's disk blocks are freed.</summary>
     public long MaxRawBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>How often the pump looks for new output.</summary>

@@ -38,6 +38,8 @@ internal static class UpCommand
             builder.WebHost.UseKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
+                kestrel.Limits.MaxRequestHeadersTotalSize = (int)Math.Min(settings.MaxRequestHeaderSize, int.MaxValue);
+                kestrel.Limits.RequestHeadersTimeout = settings.RequestHeadersTimeout;
                 kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port);
             });
             builder.Logging.ClearProviders();
@@ -53,6 +55,7 @@ internal static class UpCommand
                 gateway.UpstreamTimeout = settings.UpstreamTimeout;
                 gateway.Version = VersionCommand.Version;
                 gateway.MaxAsyncRequestBodySize = settings.QueueMaxBody;
+                gateway.MaxSystemRequestBodySize = settings.MaxApiBodySize;
             });
             builder.Services.AddFaasDAsyncQueue(settings);
 

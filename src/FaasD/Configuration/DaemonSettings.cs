@@ -31,6 +31,13 @@ public sealed record DaemonSettings
     public int QueueMaxSize { get; init; } = 10_000;
     public int QueueMaxInflight { get; init; } = 1;
     public TimeSpan QueueAckWait { get; init; } = TimeSpan.FromSeconds(60);
+    public long MaxApiBodySize { get; init; } = 4 * 1024 * 1024;
+    public long MaxRequestHeaderSize { get; init; } = 32 * 1024;
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public bool ImageGc { get; init; } = true;
+    public int ImageGcHighThreshold { get; init; } = 85;
+    public int ImageGcLowThreshold { get; init; } = 80;
+    public string ContainerdRoot { get; init; } = "/var/lib/containerd";
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using FaasD.Shared;
+using FaasD.Functions.Validation;
 
 namespace FaasD.Configuration;
 
@@ -43,6 +44,13 @@ public sealed class SettingsOptions
         QueueMaxSize = Add<int>("--queue-max-size", "FAASD_QUEUE_MAX_SIZE", d.QueueMaxSize.ToString(CultureInfo.InvariantCulture), "Async calls queued or running at most; more → 429.", ParsePositiveInt);
         QueueMaxInflight = Add<int>("--queue-max-inflight", "FAASD_QUEUE_MAX_INFLIGHT", d.QueueMaxInflight.ToString(CultureInfo.InvariantCulture), "Async calls of one function run at once (label com.openfaas.queue.max-inflight overrides).", ParsePositiveInt);
         QueueAckWait = Add<TimeSpan>("--queue-ack-wait", "FAASD_QUEUE_ACK_WAIT", "60s", "JetStream: a call held by a daemon that stops answering is given to another after this (kept alive while it runs).", ParseDuration);
+        MaxApiBody = Add<long>("--max-api-body-size", "FAASD_MAX_API_BODY_SIZE", "4Mi", "Largest JSON body accepted on /system/* (larger: 413).", ParseSize);
+        MaxHeaderSize = Add<long>("--max-request-header-size", "FAASD_MAX_REQUEST_HEADER_SIZE", "32Ki", "Largest total of request headers Kestrel accepts (larger: 431).", ParseSize);
+        ImageGc = Add<bool>("--image-gc", "FAASD_IMAGE_GC", "true", "Remove unused images (with content and snapshots) after containers are deleted and when the disk fills.", bool.Parse);
+        ImageGcHigh = Add<int>("--image-gc-high-threshold", "FAASD_IMAGE_GC_HIGH_THRESHOLD", "85", "Disk use (percent) of containerd's root that triggers a prune of every unused image.", ParsePercent);
+        ImageGcLow = Add<int>("--image-gc-low-threshold", "FAASD_IMAGE_GC_LOW_THRESHOLD", "80", "Disk use (percent) a prune aims below; still above it afterwards is logged as a warning.", ParsePercent);
+        ContainerdRoot = Add<string>("--containerd-root", "FAASD_CONTAINERD_ROOT", d.ContainerdRoot, "containerd's root directory: where image GC measures disk use.", s => s);
+        HeadersTimeout = Add<TimeSpan>("--request-headers-timeout", "FAASD_REQUEST_HEADERS_TIMEOUT", "15s", "A client must send all request headers within this time, or the connection is closed (slow-client guard).", ParseDuration);
     }
 
     public Option<int> Port { get; }
@@ -72,6 +80,13 @@ public sealed class SettingsOptions
     public Option<int> QueueMaxSize { get; }
     public Option<int> QueueMaxInflight { get; }
     public Option<TimeSpan> QueueAckWait { get; }
+    public Option<long> MaxApiBody { get; }
+    public Option<long> MaxHeaderSize { get; }
+    public Option<TimeSpan> HeadersTimeout { get; }
+    public Option<bool> ImageGc { get; }
+    public Option<int> ImageGcHigh { get; }
+    public Option<int> ImageGcLow { get; }
+    public Option<string> ContainerdRoot { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -112,6 +127,13 @@ public sealed class SettingsOptions
             QueueMaxSize = result.GetValue(QueueMaxSize),
             QueueMaxInflight = result.GetValue(QueueMaxInflight),
             QueueAckWait = result.GetValue(QueueAckWait),
+            MaxApiBodySize = result.GetValue(MaxApiBody),
+            MaxRequestHeaderSize = result.GetValue(MaxHeaderSize),
+            RequestHeadersTimeout = result.GetValue(HeadersTimeout),
+            ImageGc = result.GetValue(ImageGc),
+            ImageGcHighThreshold = result.GetValue(ImageGcHigh),
+            ImageGcLowThreshold = result.GetValue(ImageGcLow),
+            ContainerdRoot = result.GetValue(ContainerdRoot)!,
         };
     }
 
@@ -142,6 +164,24 @@ public sealed class SettingsOptions
         long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
     private static int ParsePositiveInt(string text) =>
         int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
+
+    private static int ParsePercent(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 100
+            ? value
+            : throw new FormatException("use a percentage from 1 to 100");
+
+    /// <summary>A byte size as a quantity: 4Mi, 32Ki, 1000000.</summary>
+    private static long ParseSize(string text)
+    {
+        try
+        {
+            return Quantity.ParseMemoryBytes(text);
+        }
+        catch (FaasD.Functions.Abstractions.FunctionPlatformException)
+        {
+            throw new FormatException("use a size such as 32Ki, 4Mi or 1048576");
+        }
+    }
 
     private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
     {

@@ -1,6 +1,7 @@
 using FaasD.Compose;
 using FaasD.Compose.Running;
 using FaasD.Configuration;
+using FaasD.Containerd;
 using FaasD.Functions;
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
@@ -17,6 +18,7 @@ namespace FaasD.Hosting;
 /// </summary>
 internal sealed partial class DaemonStartup(
     DaemonSettings settings,
+    ContainerdClient containerd,
     IContainerRuntime runtime,
     IFunctionRecovery recovery,
     IComposeServices compose,
@@ -33,6 +35,11 @@ internal sealed partial class DaemonStartup(
         var started = time.GetTimestamp();
         var version = await WaitForContainerdAsync(cancellationToken);
         Log.Containerd(logger, version, settings.ContainerdSocket);
+
+        if (await StaleLeases.DeleteAsync(containerd, cancellationToken) is > 0 and var stale)
+        {
+            Log.StaleLeases(logger, stale);
+        }
 
         logs.Start();
         await StartServicesAsync(cancellationToken);
@@ -106,6 +113,9 @@ internal sealed partial class DaemonStartup(
 
         [LoggerMessage(EventId = LogEvents.ComposeIncomplete, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
         public static partial void ComposeIncomplete(ILogger logger, string services);
+
+        [LoggerMessage(EventId = 7320, Level = LogLevel.Information, Message = "Deleted {Count} leases left by a FaasD process that no longer runs")]
+        public static partial void StaleLeases(ILogger logger, int count);
 
         [LoggerMessage(EventId = LogEvents.Recovered, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
         public static partial void Recovered(ILogger logger, string summary, double milliseconds);

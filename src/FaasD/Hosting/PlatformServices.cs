@@ -10,6 +10,7 @@ using FaasD.Runtime.Logs;
 using FaasD.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace FaasD.Hosting;
 
@@ -41,6 +42,7 @@ internal static class PlatformServices
             {
                 o.Snapshotter = settings.Snapshotter;
                 o.LogDirectory = Path.Combine(settings.LogsDir, "raw");
+                o.OwnedCopiesDirectory = Path.Combine(settings.SecretsDir, ".containers");
             },
             new LogStoreOptions { Directory = Path.Combine(settings.LogsDir, "functions") });
 
@@ -78,6 +80,14 @@ internal static class PlatformServices
             triggers.NatsUrl = settings.NatsUrl;
             triggers.NatsConcurrency = settings.NatsConcurrency;
         });
+        services.AddSingleton<FaasD.Gateway.IHealthProbe, ContainerdHealthProbe>();
+        services.AddSingleton<HealthzClient>();
+        services.AddSingleton<FaasD.Images.Collection.IImageCollector>(sp => new FaasD.Images.Collection.ImageCollector(
+            sp.GetRequiredService<ContainerdClient>(),
+            settings.Snapshotter,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FaasD.Images.Collection.ImageCollector>>()));
+        services.AddHostedService<ImageGarbageCollection>();
         return services;
     }
 }

@@ -116,4 +116,41 @@ public sealed class ContainerdNamespaceStoreTests
         var thrown = Assert.ThrowsAsync<FunctionPlatformException>(() => _store.UpdateAsync(Labelled("missing"), CancellationToken.None));
         Assert.That(thrown!.Kind, Is.EqualTo(FunctionErrorKind.NotFound));
     }
+
+    [TestCase("openfaas")]
+    [TestCase("default")]
+    public async Task Reserved_namespaces_can_never_become_function_namespaces(string name)
+    {
+        await _runtime.EnsureNamespaceAsync(name, new Dictionary<string, string> { ["openfaas"] = "1" }, CancellationToken.None);
+
+        var ex = Assert.ThrowsAsync<FunctionPlatformException>(() => _store.CreateAsync(Labelled(name), CancellationToken.None));
+
+        Assert.That(ex!.Kind, Is.EqualTo(FunctionErrorKind.Invalid));
+        Assert.That(ex.Message, Does.Contain("reserved"));
+        Assert.That(await _store.IsValidAsync(name, CancellationToken.None), Is.False, "even when someone labelled it");
+        Assert.That(await _store.GetAsync(name, CancellationToken.None), Is.Null);
+        Assert.That(await _store.ListAsync(CancellationToken.None), Does.Not.Contain(name));
+    }
+
+    [Test]
+    public async Task Claiming_a_namespace_holding_someone_elses_container_is_409_until_only_faasd_containers_are_left()
+    {
+        await _runtime.EnsureNamespaceAsync("shared", new Dictionary<string, string>(), CancellationToken.None);
+        await _runtime.CreateContainerAsync(
+            new ContainerSpec { Namespace = "shared", Id = "their-db", Image = "example.invalid/db", Labels = new Dictionary<string, string> { ["owner"] = "someone-else" } },
+            CancellationToken.None);
+
+        var ex = Assert.ThrowsAsync<FunctionPlatformException>(() => _store.CreateAsync(Labelled("shared"), CancellationToken.None));
+
+        Assert.That(ex!.Kind, Is.EqualTo(FunctionErrorKind.AlreadyExists), "409 at the gateway");
+        Assert.That(ex.Message, Does.Contain("their-db"));
+        Assert.That(await _store.IsValidAsync("shared", CancellationToken.None), Is.False, "not claimed");
+
+        await _runtime.DeleteContainerAsync("shared", "their-db", CancellationToken.None);
+        await _runtime.CreateContainerAsync(
+            new ContainerSpec { Namespace = "shared", Id = "ours", Image = "example.invalid/fn", Labels = new Dictionary<string, string> { [RuntimeLabels.Managed] = "true" } },
+            CancellationToken.None);
+        await _store.CreateAsync(Labelled("shared"), CancellationToken.None);
+        Assert.That(await _store.IsValidAsync("shared", CancellationToken.None), Is.True);
+    }
 }

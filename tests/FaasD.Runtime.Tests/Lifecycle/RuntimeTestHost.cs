@@ -32,6 +32,7 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
         Options = new RuntimeOptions
         {
             LogDirectory = Path.Combine(_stateRoot, "logs"),
+            OwnedCopiesDirectory = Path.Combine(_stateRoot, "secrets", ".containers"),
             CgroupParent = $"/faasd-test-{suffix}",
         };
         // The layers below the runtime, wired through their own Add… methods as the daemon wires them.

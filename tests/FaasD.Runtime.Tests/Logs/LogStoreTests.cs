@@ -34,6 +34,18 @@ public class LogStoreTests
     }
 
     [Test]
+    public void Captures_are_for_root_only_not_world_readable()
+    {
+        // Issue 11 item 5: function output may hold secrets.
+        var store = NewStore();
+        store.Append("openfaas-fn", "echo", "echo", "token=s3cr3t");
+
+        var capture = Directory.GetFiles(Path.Combine(_dir, "openfaas-fn")).Single();
+        Assert.That(File.GetUnixFileMode(capture), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(File.GetUnixFileMode(Path.Combine(_dir, "openfaas-fn")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+    }
+
+    [Test]
     public async Task History_honours_since_and_tail_and_survives_a_new_store()
     {
         var store = NewStore();

@@ -36,6 +36,7 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+        NetnsPoolSize = Add<int>("--netns-pool-size", "FAASD_NETNS_POOL_SIZE", d.NetnsPoolSize.ToString(CultureInfo.InvariantCulture), "Network namespaces kept attached to the bridge in advance, so a cold start or deploy skips CNI ADD (0: off).", ParsePoolSize);
     }
 
     public Option<int> Port { get; }
@@ -58,6 +59,7 @@ public sealed class SettingsOptions
     public Option<string> ComposeFile { get; }
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
+    public Option<int> NetnsPoolSize { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -91,6 +93,7 @@ public sealed class SettingsOptions
             LogLevel = result.GetValue(LogLevel)!,
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
+            NetnsPoolSize = result.GetValue(NetnsPoolSize),
         };
     }
 
@@ -98,6 +101,11 @@ public sealed class SettingsOptions
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    private static int ParsePoolSize(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size <= 64
+            ? size
+            : throw new FormatException("use a whole number from 0 to 64");
 
     private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
     {

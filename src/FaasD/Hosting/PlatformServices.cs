@@ -37,8 +37,11 @@ internal static class PlatformServices
         {
             o.ConfigListPath = settings.CniConfPath;
             o.PluginDirectories = [.. settings.CniBinDirs];
+            o.PoolSize = settings.NetnsPoolSize;
+            o.PoolIdPrefix = NetnsPoolPrefix.For(settings.StateDir);
         });
         services.AddSingleton<INetworkManager, CniNetworkManager>();
+        services.AddNetnsPool();
 
         services.AddSingleton<IImageService>(sp => new ImageService(
             sp.GetRequiredService<ContainerdClient>(),

@@ -37,12 +37,14 @@ internal sealed class BenchDaemon : IAsyncDisposable
     private readonly List<string> _lines = [];
     private readonly ConcurrentDictionary<string, byte> _deployed = new(StringComparer.Ordinal);
     private readonly string _executable;
+    private readonly IReadOnlyList<string> _extraArgs;
     private Process? _process;
     private HttpClient? _api;
 
-    public BenchDaemon(string executable, string containerdSocket)
+    public BenchDaemon(string executable, string containerdSocket, IReadOnlyList<string>? extraArgs = null)
     {
         _executable = executable;
+        _extraArgs = extraArgs ?? [];
         ContainerdSocket = containerdSocket;
         StateDir = Directory.CreateTempSubdirectory("faasd-bench-").FullName;
         Port = FreePort();
@@ -71,7 +73,7 @@ internal sealed class BenchDaemon : IAsyncDisposable
         }
 
         foreach (var arg in new[] { "up", "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--state-dir", StateDir,
-                     "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", "Debug" })
+                     "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", "Debug" }.Concat(_extraArgs))
         {
             info.ArgumentList.Add(arg);
         }

@@ -147,6 +147,27 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
     }
 }
 
+// The pool cell starts daemons of its own (pool off, pool on) once the shared one is gone: two daemons on one
+// containerd namespace would react to each other's functions.
+if (options.Only.Contains("pool") && !cts.IsCancellationRequested)
+{
+    try
+    {
+        await PoolBench.RunAsync(faasd, report, httpd, prefix, cts.Token);
+    }
+    catch (Exception ex) when (ex is BenchException or HttpRequestException or IOException || ex is TaskCanceledException && !cts.IsCancellationRequested)
+    {
+        exitCode = 1;
+        report.AddNote($"pool failed: {ex.GetType().Name}: {ex.Message}");
+        Console.Error.WriteLine($"bench: pool failed: {ex}");
+    }
+    catch (OperationCanceledException) when (cts.IsCancellationRequested)
+    {
+        exitCode = 130;
+        report.AddNote("interrupted (Ctrl+C): figures are partial");
+    }
+}
+
 report.Json["totalSeconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
 report.AddNote($"Run {started:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, 1-min load average {loadAtStart} at start, {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end; whole run {total.Elapsed.TotalSeconds:0} s. Load generator, daemon and functions share the machine.");
 Console.WriteLine(report.Render());

@@ -63,14 +63,20 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "faasd.dll");
-        var info = new ProcessStartInfo("dotnet")
+        // FAASD_TEST_BINARY runs the suite against a published (NativeAOT) faasd instead of the build's faasd.dll.
+        var native = Environment.GetEnvironmentVariable("FAASD_TEST_BINARY") is { Length: > 0 } binary ? binary : null;
+        var info = new ProcessStartInfo(native ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+        if (native is null)
+        {
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));
+        }
+
+        foreach (var arg in new[] { "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", TestEnvironment.ContainerdSocket, "--stop-grace-period", "2s" })
         {
             info.ArgumentList.Add(arg);

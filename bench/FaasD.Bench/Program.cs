@@ -112,6 +112,7 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
                      ("watchdog", () => WatchdogBench.RunAsync(ctx, watchdog!, cts.Token)),
                      ("runtime", () => RuntimeBench.RunAsync(ctx, cts.Token)),
                      ("keepalive", () => KeepAliveBench.RunAsync(ctx, watchdog!, root, cts.Token)),
+                     ("footprint", () => FootprintBench.RunAsync(ctx, faasd, cts.Token)),
                  })
         {
             if (!options.Only.Contains(key))

@@ -27,7 +27,7 @@ internal static class PoolBench
         var results = new Dictionary<int, (LatencyStats Deploy, LatencyStats Cold)>();
         foreach (var size in new[] { 0, PoolSize })
         {
-            await using var daemon = new BenchDaemon(faasd, FaasD.TestSupport.TestEnvironment.ContainerdSocket, ["--netns-pool-size", size.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await using var daemon = new BenchDaemon(faasd, FaasD.TestSupport.TestEnvironment.ContainerdSocket, extraArgs: ["--netns-pool-size", size.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await daemon.StartAsync(cancellationToken);
             var pool = new PoolWatch(daemon.StateDir, size);
             BenchContext.Progress($"pool {size}: faasd pid {daemon.Pid}, pool prefix {pool.Prefix}");

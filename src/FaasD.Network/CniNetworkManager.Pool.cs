@@ -12,7 +12,7 @@ namespace FaasD.Network;
 /// pool's ADD. Order for crash safety: claim marker, the taker's record, the bind mount, then the pool's name, record and
 /// marker go. Recovery reads the marker: taker's record with the pool's CNI container id → finish; otherwise full DEL.
 /// </summary>
-public sealed partial class CniNetworkManager : IPooledAttachments
+internal sealed partial class CniNetworkManager : IPooledAttachments
 {
     private PoolClaimStore? _claims;
 

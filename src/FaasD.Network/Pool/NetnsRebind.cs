@@ -1,4 +1,5 @@
 using FaasD.Network.Namespaces;
+using FaasD.Shared;
 
 namespace FaasD.Network.Pool;
 

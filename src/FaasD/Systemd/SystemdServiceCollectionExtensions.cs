@@ -1,4 +1,4 @@
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
 using FaasD.Systemd.Journal;
 using FaasD.Systemd.Watchdog;
 using Microsoft.Extensions.DependencyInjection;

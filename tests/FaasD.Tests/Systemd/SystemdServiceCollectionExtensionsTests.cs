@@ -1,4 +1,4 @@
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
 using FaasD.Systemd;
 using FaasD.Tests.Systemd.Journal;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
 
 namespace FaasD.Systemd.Journal;
 

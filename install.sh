@@ -2,7 +2,7 @@
 # Installs (or upgrades, or removes) FaasD on Debian, Ubuntu or Raspberry Pi OS, amd64 or arm64.
 #
 #   sudo ./install.sh                    build from this checkout (needs the .NET 10 SDK) and install
-#   sudo ./install.sh --binary ./faasd   install a prebuilt self-contained binary
+#   sudo ./install.sh --binary ./faasd   install a prebuilt native binary (dotnet publish src/FaasD -c Release)
 #   sudo FAASD_RELEASE_URL=https://.../faasd-linux-{arch}.tar.gz ./install.sh
 #   sudo ./install.sh --uninstall [--purge]
 #   sudo ./install.sh --with-services    also install docker-compose.yaml (nats with JetStream) as the daemon's services
@@ -95,6 +95,21 @@ enable_forwarding() {
     || say "warning: could not enable IPv4 forwarding now; $sysctl_file applies it at boot"
 }
 
+build_tools_present() {
+  command -v gcc >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || return 1
+  local p
+  for p in libc6-dev zlib1g-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || return 1
+  done
+}
+
+install_build_tools() {
+  say "installing the native build tools (gcc libc6-dev zlib1g-dev)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || say "warning: apt-get update failed; installing from what apt already knows"
+  apt-get install -y -qq gcc libc6-dev zlib1g-dev >/dev/null || die "could not install gcc, libc6-dev and zlib1g-dev, which the NativeAOT build links with"
+}
+
 # Sets $binary to a faasd executable: --binary, else a build of this checkout, else the release tarball.
 obtain_binary() {
   if [ -n "$binary" ]; then
@@ -107,7 +122,9 @@ obtain_binary() {
   local checkout
   checkout=$(cd "$(dirname "$0")" && pwd)
   if command -v dotnet >/dev/null 2>&1 && [ -f "$checkout/src/FaasD/FaasD.csproj" ]; then
-    say "building faasd from $checkout (dotnet publish, linux-$dotnet_arch)"
+    # faasd is published with NativeAOT: the native linker step needs a C toolchain and zlib's headers.
+    build_tools_present || install_build_tools
+    say "building faasd from $checkout (dotnet publish, NativeAOT, linux-$dotnet_arch)"
     dotnet publish "$checkout/src/FaasD/FaasD.csproj" -c Release -r "linux-$dotnet_arch" -o "$work/out" -nologo -v quiet >"$work/build.log" 2>&1 \
       || { tail -30 "$work/build.log" >&2; die "build failed"; }
     binary=$work/out/faasd

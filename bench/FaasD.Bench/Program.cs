@@ -46,7 +46,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
 
 var faasd = options.Faasd ?? FindFaasd(root);
 string? watchdog = null;
-if (options.Only.Contains("watchdog"))
+if (options.Only.Contains("watchdog") || options.Only.Contains("keepalive"))
 {
     watchdog = options.Watchdog ?? Path.Combine(root, "bench", ".artifacts", "watchdog", "fwatchdog");
     if (!File.Exists(watchdog))
@@ -125,6 +125,8 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
                      ("scale", () => ScaleToZeroBench.RunAsync(ctx, cts.Token)),
                      ("watchdog", () => WatchdogBench.RunAsync(ctx, watchdog!, cts.Token)),
                      ("runtime", () => RuntimeBench.RunAsync(ctx, cts.Token)),
+                     ("keepalive", () => KeepAliveBench.RunAsync(ctx, watchdog!, root, cts.Token)),
+                     ("footprint", () => FootprintBench.RunAsync(ctx, faasd, cts.Token)),
                      ("triggers", () => TriggersBench.RunAsync(ctx, nats, cts.Token)),
                      ("async", () => AsyncBench.RunAsync(ctx, faasd, cts.Token)),
                  })
@@ -160,6 +162,27 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
     finally
     {
         BenchContext.Progress("cleaning up (removing functions, stopping faasd)");
+    }
+}
+
+// The pool cell starts daemons of its own (pool off, pool on) once the shared one is gone: two daemons on one
+// containerd namespace would react to each other's functions.
+if (options.Only.Contains("pool") && !cts.IsCancellationRequested)
+{
+    try
+    {
+        await PoolBench.RunAsync(faasd, report, httpd, prefix, cts.Token);
+    }
+    catch (Exception ex) when (ex is BenchException or HttpRequestException or IOException || ex is TaskCanceledException && !cts.IsCancellationRequested)
+    {
+        exitCode = 1;
+        report.AddNote($"pool failed: {ex.GetType().Name}: {ex.Message}");
+        Console.Error.WriteLine($"bench: pool failed: {ex}");
+    }
+    catch (OperationCanceledException) when (cts.IsCancellationRequested)
+    {
+        exitCode = 130;
+        report.AddNote("interrupted (Ctrl+C): figures are partial");
     }
 }
 

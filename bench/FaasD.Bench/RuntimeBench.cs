@@ -57,6 +57,13 @@ internal static class RuntimeBench
         ctx.Report.Json["runtime"] = new JsonObject { ["pullUnpackMs"] = Report.ToJson(stats), ["runs"] = runs };
     }
 
+    /// <summary>As below, with a client of its own (for namespaces another process filled).</summary>
+    internal static async Task DeleteNamespaceAsync(string socket, string ns)
+    {
+        using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = socket });
+        await DeleteNamespaceAsync(client, ns);
+    }
+
     /// <summary>Images (with synchronous GC), then any snapshots and content left, then the namespace itself.</summary>
     private static async Task DeleteNamespaceAsync(ContainerdClient client, string ns)
     {

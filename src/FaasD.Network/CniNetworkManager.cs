@@ -26,13 +26,14 @@ internal sealed partial class CniNetworkManager : INetworkManager
     private readonly AttachmentStore _store;
     private readonly KeyedAsyncLock<string> _locks = new(StringComparer.Ordinal);
 
-    public CniNetworkManager(IOptions<NetworkOptions> options, ILogger<CniNetworkManager> logger)
+    public CniNetworkManager(IOptions<NetworkOptions> options, ILogger<CniNetworkManager> logger, TimeProvider? timeProvider = null)
     {
         _options = options.Value;
         _logger = logger;
         _namespaces = new NamedNetworkNamespaces(_options.NetnsDirectory);
         _cni = new CniNetworkRunner(new CniPluginRunner(new CniPluginLocator(_options.PluginDirectories), _options.PluginTimeout), logger);
         _store = new AttachmentStore(_options.StateDirectory);
+        CreatePool(timeProvider ?? TimeProvider.System);
     }
 
     public string NetnsPathFor(string id) => _namespaces.PathFor(NetworkIds.Validate(id));
@@ -57,6 +58,10 @@ internal sealed partial class CniNetworkManager : INetworkManager
 
         // No record means no ADD ever ran for it: a netns that is there (made by PrepareAsync, perhaps already
         // joined by a task being created) holds nothing of CNI's and is used as it is.
+        if (await TryTakePooledAsync(id, netnsPath) is { } pooled)
+        {
+            return ToAttachment(pooled);
+        }
 
         var network = await LoadNetworkAsync(cancellationToken);
 
@@ -104,6 +109,11 @@ internal sealed partial class CniNetworkManager : INetworkManager
         {
             LogReleasingLeftover(id);
             await ReleaseAsync(existing, cancellationToken);
+        }
+
+        if (await TryTakePooledAsync(id, netnsPath) is not null)
+        {
+            return netnsPath;
         }
 
         await _namespaces.EnsureAsync(id, cancellationToken);

@@ -29,4 +29,19 @@ public sealed class NetworkOptions
 
     /// <summary>How long clean-up after a failed or cancelled attach may take; it runs even when the caller has given up.</summary>
     public TimeSpan CleanupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Network namespaces kept attached in advance (CNI ADD already done), so a cold start takes one instead of waiting
+    /// for ADD. 0 turns the pool off.
+    /// </summary>
+    public int PoolSize { get; set; }
+
+    /// <summary>
+    /// Start of the pooled namespaces' ids (and netns names). It must be unique per pool owner: a daemon recovers, after
+    /// a crash, exactly the pooled namespaces whose ids start with it and never touches another daemon's.
+    /// </summary>
+    public string PoolIdPrefix { get; set; } = "faasd-pool";
+
+    /// <summary>How long the pool waits before trying again after a failed refill (plugins missing, IPAM full).</summary>
+    public TimeSpan PoolRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -15,7 +15,8 @@ public static class NetworkServiceCollectionExtensions
         services.AddOptions<NetworkOptions>().Configure(configure ?? (_ => { }));
         services.TryAddSingleton<INetworkManager>(sp => new CniNetworkManager(
             sp.GetRequiredService<IOptions<NetworkOptions>>(),
-            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<CniNetworkManager>()));
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<CniNetworkManager>(),
+            sp.GetService<TimeProvider>()));
         return services;
     }
 }

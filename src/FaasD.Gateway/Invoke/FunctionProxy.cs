@@ -4,6 +4,7 @@ using FaasD.Functions.Abstractions;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Metrics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -26,8 +27,9 @@ namespace FaasD.Gateway.Invoke;
 ///                                      ▼
 ///              counters (lock-free) ◄── response streamed back; lease disposed when the request ends
 /// </code>
-/// Nothing here takes a lock; per warm request the extra allocations are the name string, the destination URI
-/// (which YARP would build anyway), the X-Start-Time value and X-Forwarded-For, and the call id when the caller sent none.
+/// Nothing here takes a lock; per warm request the extra allocations are the destination URI (which YARP would build
+/// anyway), the X-Start-Time value, and the call id when the caller sent none. Names come from <see cref="FunctionNames"/>
+/// and X-Forwarded-For is formatted once per connection.
 /// </summary>
 internal sealed partial class FunctionProxy(
     IFunctionPlatform platform,
@@ -41,6 +43,7 @@ internal sealed partial class FunctionProxy(
     internal const string InternalHeader = "X-OpenFaaS-Internal";
     private const string ForwardedHost = "X-Forwarded-Host";
     private const string ForwardedFor = "X-Forwarded-For";
+    private static readonly object ClientAddressKey = new();
 
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;
     private readonly long? _maxFunctionBody = options.Value.MaxFunctionRequestBodySize;
@@ -127,7 +130,7 @@ internal sealed partial class FunctionProxy(
             headers[ForwardedHost] = request.Host.Value;
         }
 
-        if (!headers.ContainsKey(ForwardedFor) && ClientAddress(context.Connection) is { } client)
+        if (!headers.ContainsKey(ForwardedFor) && ClientAddress(context) is { } client)
         {
             headers[ForwardedFor] = client;
         }
@@ -202,8 +205,29 @@ internal sealed partial class FunctionProxy(
 
     private static long UnixNanoseconds(DateTimeOffset now) => (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
-    /// <summary>The caller as Go prints <c>RemoteAddr</c>: <c>ip:port</c>, IPv6 in brackets.</summary>
-    private static string? ClientAddress(ConnectionInfo connection)
+    /// <summary>
+    /// The caller as Go prints <c>RemoteAddr</c>, formatted once per connection: keep-alive clients send many requests
+    /// over one connection, and the text never changes on it.
+    /// </summary>
+    private static string? ClientAddress(HttpContext context)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(ClientAddressKey, out var cached))
+        {
+            return cached as string;
+        }
+
+        var formatted = FormatClientAddress(context.Connection);
+        if (items is not null)
+        {
+            items[ClientAddressKey] = formatted;
+        }
+
+        return formatted;
+    }
+
+    /// <summary><c>ip:port</c>, IPv6 in brackets.</summary>
+    private static string? FormatClientAddress(ConnectionInfo connection)
     {
         var address = connection.RemoteIpAddress;
         if (address is null)

@@ -41,8 +41,8 @@ internal readonly record struct InvokeTarget(string Name, string Namespace)
             return false;
         }
 
-        var @namespace = ns.IsEmpty || ns.SequenceEqual(defaultNamespace) ? defaultNamespace : ns.ToString();
-        target = new InvokeTarget(name.ToString(), @namespace);
+        var @namespace = ns.IsEmpty || ns.SequenceEqual(defaultNamespace) ? defaultNamespace : FunctionNames.Get(ns);
+        target = new InvokeTarget(FunctionNames.Get(name), @namespace);
         return true;
     }
 

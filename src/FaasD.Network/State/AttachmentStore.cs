@@ -1,12 +1,12 @@
 using FaasD.Shared;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace FaasD.Network.State;
 
 /// <summary>One JSON file per attachment in the state directory, written atomically.</summary>
 internal sealed class AttachmentStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly string _directory;
 
     public AttachmentStore(string directory)
@@ -22,7 +22,7 @@ internal sealed class AttachmentStore
         try
         {
             await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<AttachmentRecord>(stream, Json, cancellationToken);
+            return await JsonSerializer.DeserializeAsync(stream, AttachmentJsonContext.Default.AttachmentRecord, cancellationToken);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -38,8 +38,13 @@ internal sealed class AttachmentStore
     public async Task WriteAsync(AttachmentRecord record, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await AtomicFile.WriteAsync(PathFor(record.Id), JsonSerializer.SerializeToUtf8Bytes(record, Json), cancellationToken);
+        await AtomicFile.WriteAsync(PathFor(record.Id), JsonSerializer.SerializeToUtf8Bytes(record, AttachmentJsonContext.Default.AttachmentRecord), cancellationToken);
     }
 
     public void Delete(string id) => AtomicFile.Delete(PathFor(id));
 }
+
+/// <summary>Source-generated, so the native (AOT) daemon reads and writes the same files without reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(AttachmentRecord))]
+internal sealed partial class AttachmentJsonContext : JsonSerializerContext;

@@ -37,6 +37,7 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+        NetnsPoolSize = Add<int>("--netns-pool-size", "FAASD_NETNS_POOL_SIZE", d.NetnsPoolSize.ToString(CultureInfo.InvariantCulture), "Network namespaces kept attached to the bridge in advance, so a cold start or deploy skips CNI ADD (0: off).", ParsePoolSize);
         NatsUrl = Add<string>("--nats-url", "FAASD_NATS_URL", string.Empty, "NATS server for topic triggers, e.g. nats://127.0.0.1:4222 (functions annotated topic: <subject> are invoked per message; empty: off).", ParseNatsUrl);
         NatsConcurrency = Add<int>("--nats-concurrency", "FAASD_NATS_CONCURRENCY", d.NatsConcurrency.ToString(CultureInfo.InvariantCulture), "NATS messages one function subscription handles at once (annotation faasd.topic.concurrency overrides).", ParsePositive);
         Queue = Add<string>("--queue", "FAASD_QUEUE", d.Queue, "Async invocation queue: `embedded` (durable log under the state directory) or NATS JetStream URLs `nats://host:4222[,…]`.", ParseQueue);
@@ -73,6 +74,7 @@ public sealed class SettingsOptions
     public Option<string> ComposeFile { get; }
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
+    public Option<int> NetnsPoolSize { get; }
     public Option<string> NatsUrl { get; }
     public Option<int> NatsConcurrency { get; }
     public Option<string> Queue { get; }
@@ -120,6 +122,7 @@ public sealed class SettingsOptions
             LogLevel = result.GetValue(LogLevel)!,
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
+            NetnsPoolSize = result.GetValue(NetnsPoolSize),
             NatsUrl = string.IsNullOrWhiteSpace(result.GetValue(NatsUrl)) ? null : result.GetValue(NatsUrl)!.Trim(),
             NatsConcurrency = result.GetValue(NatsConcurrency),
             Queue = result.GetValue(Queue)!,
@@ -141,6 +144,11 @@ public sealed class SettingsOptions
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    private static int ParsePoolSize(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size <= 64
+            ? size
+            : throw new FormatException("use a whole number from 0 to 64");
 
     /// <summary>Empty, or comma-separated nats://, tls://, ws:// or wss:// URLs with a host.</summary>
     private static string ParseNatsUrl(string text)

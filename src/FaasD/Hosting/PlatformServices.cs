@@ -30,7 +30,10 @@ internal static class PlatformServices
         {
             o.ConfigListPath = settings.CniConfPath;
             o.PluginDirectories = [.. settings.CniBinDirs];
+            o.PoolSize = settings.NetnsPoolSize;
+            o.PoolIdPrefix = NetnsPoolPrefix.For(settings.StateDir);
         });
+        services.AddNetnsPool();
         services.AddImageService(new ImageOptions
         {
             DockerConfigPath = settings.DockerConfig,

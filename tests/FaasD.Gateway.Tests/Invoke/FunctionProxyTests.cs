@@ -157,6 +157,25 @@ internal sealed class FunctionProxyTests : GatewayTestBase
     }
 
     [Test]
+    public async Task ForwardedFor_IsEachConnectionsOwnPeer()
+    {
+        // Formatted once per connection: two keep-alive requests on one connection agree, another connection differs.
+        using var first = new HttpClient(new SocketsHttpHandler()) { BaseAddress = Gateway.BaseAddress };
+        using var second = new HttpClient(new SocketsHttpHandler()) { BaseAddress = Gateway.BaseAddress };
+
+        (await first.GetAsync("/function/echo")).Dispose();
+        var firstPeer = Upstream.Last!.Headers["X-Forwarded-For"];
+        (await first.GetAsync("/function/echo")).Dispose();
+        var firstAgain = Upstream.Last!.Headers["X-Forwarded-For"];
+        (await second.GetAsync("/function/echo")).Dispose();
+        var secondPeer = Upstream.Last!.Headers["X-Forwarded-For"];
+
+        Assert.That(firstPeer, Does.Match(@"^127\.0\.0\.1:\d+$"));
+        Assert.That(firstAgain, Is.EqualTo(firstPeer));
+        Assert.That(secondPeer, Does.Match(@"^127\.0\.0\.1:\d+$").And.Not.EqualTo(firstPeer));
+    }
+
+    [Test]
     public async Task ForwardedHeaders_FromCaller_AreKept()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/function/echo");

@@ -194,8 +194,14 @@ internal sealed class ImageCommandTests
 
     private static async Task<(int ExitCode, string Output, string Error)> FaasdAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));
+        // FAASD_TEST_BINARY: a published (NativeAOT) faasd instead of the build's faasd.dll, as in DaemonProcess.
+        var native = Environment.GetEnvironmentVariable("FAASD_TEST_BINARY") is { Length: > 0 } binary ? binary : null;
+        var info = new ProcessStartInfo(native ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (native is null)
+        {
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -335,8 +335,7 @@ internal abstract class AsyncQueueTests : DaemonFixture
 
     private static async Task<(int ExitCode, string Output)> RunCliAsync(params string[] args)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));
+        var info = DaemonProcess.CommandStartInfo();
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -83,18 +83,40 @@ internal sealed class DaemonProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// A faasd command line (`faasd cron ls`, `faasd queue …`) run the way the daemon is: with FAASD_TEST_BINARY the
+    /// published (NativeAOT) binary, else the build's faasd.dll. Arguments go to <see cref="ProcessStartInfo.ArgumentList"/>.
+    /// </summary>
+    public static ProcessStartInfo CommandStartInfo()
+    {
+        var native = Environment.GetEnvironmentVariable("FAASD_TEST_BINARY") is { Length: > 0 } binary ? binary : null;
+        var info = new ProcessStartInfo(native ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (native is null)
+        {
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));
+        }
+
+        return info;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "faasd.dll");
-        var info = new ProcessStartInfo("dotnet")
+        // FAASD_TEST_BINARY runs the suite against a published (NativeAOT) faasd instead of the build's faasd.dll.
+        var native = Environment.GetEnvironmentVariable("FAASD_TEST_BINARY") is { Length: > 0 } binary ? binary : null;
+        var info = new ProcessStartInfo(native ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (native is null)
+        {
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));
+        }
+
         string[] args =
         [
-            dll, "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", .. ExtraArgs,
         ];
         foreach (var arg in args)

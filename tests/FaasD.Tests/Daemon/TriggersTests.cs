@@ -116,8 +116,8 @@ internal sealed class TriggersTests : DaemonFixture
         var name = await DeployRecorderAsync("cronls", new() { ["topic"] = "cron-function", ["schedule"] = "CRON_TZ=UTC 0 0 1 1 *" });
         await WaitForTriggerAsync(name, _ => true);
 
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "faasd.dll"), "cron", "ls", "--gateway", Daemon.BaseAddress.ToString().TrimEnd('/'), "--state-dir", Daemon.StateDir })
+        var info = DaemonProcess.CommandStartInfo();
+        foreach (var arg in new[] { "cron", "ls", "--gateway", Daemon.BaseAddress.ToString().TrimEnd('/'), "--state-dir", Daemon.StateDir })
         {
             info.ArgumentList.Add(arg);
         }

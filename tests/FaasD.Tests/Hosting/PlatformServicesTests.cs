@@ -3,6 +3,7 @@ using FaasD.Configuration;
 using FaasD.Functions;
 using FaasD.Functions.Abstractions;
 using FaasD.Hosting;
+using FaasD.Invocation;
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,9 +29,11 @@ public sealed class PlatformServicesTests
     [Test]
     public async Task Every_public_service_of_every_layer_resolves_from_the_daemon_wiring()
     {
+        // The triggers call functions through the gateway's IFunctionInvoker, which the host adds with the gateway.
         var services = new ServiceCollection()
             .AddLogging()
-            .AddFaasDPlatform(new DaemonSettings { StateDir = _stateDir });
+            .AddFaasDPlatform(new DaemonSettings { StateDir = _stateDir })
+            .AddSingleton<IFunctionInvoker, GatewayInvoker>();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var hosted = provider.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
@@ -44,7 +47,7 @@ public sealed class PlatformServicesTests
             Assert.That(provider.GetRequiredService<IComposeServices>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<IContainerRuntime>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<ILogCapture>(), Is.Not.Null);
-            Assert.That(hosted, Is.EquivalentTo(new[] { "Idler", "TaskExitWatcher", "ComposeShutdown" }));
+            Assert.That(hosted, Is.EquivalentTo(new[] { "NetnsPoolService", "Idler", "TaskExitWatcher", "ComposeShutdown", "CronScheduler", "TriggerReconciler" }));
         });
     }
 
@@ -59,5 +62,12 @@ public sealed class PlatformServicesTests
             .Where(g => g.Count() > 1)
             .Select(g => g.Key.Name);
         Assert.That(duplicated, Is.Empty);
+    }
+
+    /// <summary>Stands in for the gateway's in-process invoker, which the platform wiring does not register.</summary>
+    private sealed class GatewayInvoker : IFunctionInvoker
+    {
+        public Task<InvocationResponse> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("only resolved, never called");
     }
 }

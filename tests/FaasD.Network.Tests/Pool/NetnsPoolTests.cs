@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using FaasD.Network.Pool;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NUnit.Framework;
+
+namespace FaasD.Network.Tests.Pool;
+
+/// <summary>The pool's bookkeeping against a fake manager: what it creates, hands out, releases and retries.</summary>
+public sealed class NetnsPoolTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public async Task Fills_to_its_size_and_refills_after_each_take()
+    {
+        var fake = new FakeAttachments();
+        var pool = NewPool(fake, size: 3);
+
+        pool.Start();
+        await WaitUntilAsync(() => pool.ReadyCount == 3);
+        Assert.That(fake.Created, Has.Count.EqualTo(3));
+        Assert.That(fake.Created, Is.Unique);
+        Assert.That(fake.Created, Has.All.StartsWith("test-pool-"));
+
+        Assert.That(pool.TryTake(out var taken), Is.True);
+        Assert.That(fake.Created, Does.Contain(taken));
+        await WaitUntilAsync(() => fake.Created.Count == 4 && pool.ReadyCount == 3);
+
+        await pool.StopAsync(CancellationToken.None);
+        Assert.That(fake.Released, Is.EquivalentTo(fake.Created.Where(id => id != taken)), "every entry not handed out is released at stop");
+    }
+
+    [Test]
+    public async Task Recovered_entries_are_handed_out_before_new_ones_and_extras_are_released()
+    {
+        var fake = new FakeAttachments { Recovered = ["test-pool-a", "test-pool-b", "test-pool-c"] };
+        var pool = NewPool(fake, size: 2);
+
+        pool.Start();
+        await WaitUntilAsync(() => pool.IsFilled && fake.Released.Count == 1);
+
+        Assert.That(fake.Created, Is.Empty, "recovered entries fill the pool without ADD");
+        Assert.That(fake.Released, Is.EqualTo(new[] { "test-pool-c" }));
+        Assert.That(pool.TryTake(out var first), Is.True);
+        Assert.That(first, Is.EqualTo("test-pool-a"));
+        await pool.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public async Task Size_zero_releases_what_a_crashed_run_left_and_creates_nothing()
+    {
+        var fake = new FakeAttachments { Recovered = ["test-pool-a"] };
+        var pool = NewPool(fake, size: 0);
+
+        pool.Start();
+        await WaitUntilAsync(() => fake.Released.Count == 1);
+
+        Assert.That(pool.TryTake(out _), Is.False);
+        Assert.That(fake.Created, Is.Empty);
+        await pool.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public async Task A_discarded_entry_is_released_by_the_loop()
+    {
+        var fake = new FakeAttachments();
+        var pool = NewPool(fake, size: 1);
+        pool.Start();
+        await WaitUntilAsync(() => pool.ReadyCount == 1);
+
+        Assert.That(pool.TryTake(out var taken), Is.True);
+        pool.Discard(taken);
+
+        await WaitUntilAsync(() => fake.Released.Contains(taken) && pool.ReadyCount == 1);
+        await pool.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public async Task A_failed_refill_is_retried_after_the_delay()
+    {
+        var time = new FakeTimeProvider();
+        var fake = new FakeAttachments { FailuresLeft = 1 };
+        var pool = NewPool(fake, size: 1, time);
+
+        pool.Start();
+        await WaitUntilAsync(() => fake.Attempts == 1);
+        Assert.That(pool.ReadyCount, Is.Zero);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        await WaitUntilAsync(() => pool.ReadyCount == 1);
+        Assert.That(fake.Attempts, Is.EqualTo(2));
+        await pool.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public async Task Stop_without_start_does_nothing()
+    {
+        var fake = new FakeAttachments();
+        await NewPool(fake, size: 2).StopAsync(CancellationToken.None);
+        Assert.That(fake.Created, Is.Empty);
+        Assert.That(fake.Released, Is.Empty);
+    }
+
+    private static NetnsPool NewPool(FakeAttachments fake, int size, TimeProvider? time = null) =>
+        new(fake, new NetworkOptions { PoolSize = size, PoolIdPrefix = "test-pool", PoolRetryDelay = TimeSpan.FromSeconds(5) },
+            NullLogger.Instance, time ?? TimeProvider.System);
+
+    /// <summary>Polls a condition the pool's background loop will make true; fails (never hangs) after a bound.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var bound = new CancellationTokenSource(Bound);
+        while (!condition())
+        {
+            if (bound.IsCancellationRequested)
+            {
+                Assert.Fail("the pool did not get there within the bound");
+            }
+
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
+
+    private sealed class FakeAttachments : IPooledAttachments
+    {
+        private int _attempts;
+
+        public ConcurrentQueue<string> Created { get; } = new();
+
+        public ConcurrentQueue<string> Released { get; } = new();
+
+        public IReadOnlyList<string> Recovered { get; init; } = [];
+
+        public int FailuresLeft { get; set; }
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public Task CreateAsync(string poolId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            if (FailuresLeft > 0)
+            {
+                FailuresLeft--;
+                throw new NetworkException("IPAM is full");
+            }
+
+            Created.Enqueue(poolId);
+            return Task.CompletedTask;
+        }
+
+        public Task ReleaseAsync(string poolId, CancellationToken cancellationToken)
+        {
+            Released.Enqueue(poolId);
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<string>> RecoverAsync(string poolIdPrefix, CancellationToken cancellationToken) => Task.FromResult(Recovered);
+    }
+}

@@ -26,10 +26,9 @@ internal sealed partial class CallbackSender : IDisposable
     /// Function headers a callback does not pass on: ours (set by Build, so a function cannot forge them) and the
     /// hop-by-hop framing of its own answer, which HttpClient writes anew for the callback.
     /// </summary>
-    private static readonly FrozenSet<string> s_notForwarded = FrozenSet.Create(
+    private static readonly FrozenSet<string> s_notForwarded = FrozenSet.Create<string>(
         StringComparer.OrdinalIgnoreCase,
-        CallIdHeader, StatusHeader, NameHeader, DurationHeader, RetryHeader, RetryMaxHeader,
-        "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Date", "Server");
+        [CallIdHeader, StatusHeader, NameHeader, DurationHeader, RetryHeader, RetryMaxHeader, .. MessageFramingHeaders.Names, "Date", "Server"]);
 
     private readonly HttpMessageInvoker _client;
     private readonly int _attempts;

@@ -47,16 +47,16 @@ internal sealed partial class NamespacesEndpoints(
         var name = (string?)context.GetRouteValue("name");
         if (string.IsNullOrEmpty(name) || !Names.IsDns1123Label(name))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"namespace {name} not found");
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, NotFound(name));
             return;
         }
 
-        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"namespace {name} not found"));
+        AnswerMissingAsNotFound(context, name);
         var ns = await store.GetAsync(name, context.RequestAborted);
 
         if (ns is null || (name != _defaultNamespace && !ns.Labels.ContainsKey(OpenFaaSLabel)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"namespace {name} not found");
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, NotFound(name));
             return;
         }
 
@@ -80,9 +80,8 @@ internal sealed partial class NamespacesEndpoints(
             return;
         }
 
-        if (LabelProblem(body) is { } labels)
+        if (await RejectLabelsAsync(context, body))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, labels);
             return;
         }
 
@@ -94,21 +93,19 @@ internal sealed partial class NamespacesEndpoints(
 
     internal async Task UpdateAsync(HttpContext context)
     {
-        var body = await ReadLabelledBodyAsync(context);
-        var name = body is null ? null : await MatchPathAsync(context, body);
-        if (name is null)
+        if (await ReadPathTargetAsync(context) is not { } target)
         {
             return;
         }
 
-        if (LabelProblem(body!) is { } labels)
+        var (name, body) = target;
+        if (await RejectLabelsAsync(context, body))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, labels);
             return;
         }
 
-        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"namespace {name} not found"));
-        await store.UpdateAsync(ToNamespace(name, body!), context.RequestAborted);
+        AnswerMissingAsNotFound(context, name);
+        await store.UpdateAsync(ToNamespace(name, body), context.RequestAborted);
 
         Log.Changed(logger, "Updated", name);
         GatewayResponses.Status(context, StatusCodes.Status202Accepted);
@@ -116,18 +113,42 @@ internal sealed partial class NamespacesEndpoints(
 
     internal async Task DeleteAsync(HttpContext context)
     {
-        var body = await ReadLabelledBodyAsync(context);
-        var name = body is null ? null : await MatchPathAsync(context, body);
-        if (name is null)
+        if (await ReadPathTargetAsync(context) is not { } target)
         {
             return;
         }
 
-        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"namespace {name} not found"));
-        await store.DeleteAsync(name, context.RequestAborted);
+        AnswerMissingAsNotFound(context, target.Name);
+        await store.DeleteAsync(target.Name, context.RequestAborted);
 
-        Log.Changed(logger, "Deleted", name);
+        Log.Changed(logger, "Deleted", target.Name);
         GatewayResponses.Status(context, StatusCodes.Status202Accepted);
+    }
+
+    private static string NotFound(string? name) => $"namespace {name} not found";
+
+    /// <summary>The store reports a missing namespace as a platform error; the route group's filter turns it into this 404.</summary>
+    private static void AnswerMissingAsNotFound(HttpContext context, string name) =>
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: NotFound(name)));
+
+    /// <summary>Writes 400 when the labels or annotations would make containerd fail; true when it did.</summary>
+    private static async Task<bool> RejectLabelsAsync(HttpContext context, FunctionNamespaceDto body)
+    {
+        if (LabelProblem(body) is not { } problem)
+        {
+            return false;
+        }
+
+        await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
+        return true;
+    }
+
+    /// <summary>PUT and DELETE: a labelled body naming the namespace of the path; null when an error was written.</summary>
+    private async Task<(string Name, FunctionNamespaceDto Body)?> ReadPathTargetAsync(HttpContext context)
+    {
+        var body = await ReadLabelledBodyAsync(context);
+        var name = body is null ? null : await MatchPathAsync(context, body);
+        return name is null ? null : (name, body!);
     }
 
     /// <summary>Reads the body and enforces the <c>openfaas=1</c> label; null when an error was written.</summary>

@@ -55,67 +55,67 @@ internal sealed partial class SecretsEndpoints(
 
     internal async Task WriteAsync(HttpContext context)
     {
-        var body = await JsonBody.ReadAsync(
-            context, GatewayJsonContext.Default.SecretDto, _maxBody);
-        if (!body.Succeeded)
+        if (await ReadTargetAsync(context) is not { } target)
         {
-            await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
             return;
         }
 
-        var secret = body.Value!;
-        if (Names.SecretNameProblem(secret.Name) is { } invalid)
-        {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
-            return;
-        }
-
-        var ns = await namespaces.ResolveAsync(context, secret.Namespace);
-        if (!ns.Succeeded)
-        {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
-            return;
-        }
+        var (secret, ns) = target;
 
         // rawValue (base64 bytes) wins over value when non-empty.
         ReadOnlyMemory<byte> value = secret.RawValue is { Length: > 0 } raw ? raw : Encoding.UTF8.GetBytes(secret.Value ?? "");
-        await store.WriteAsync(ns.Namespace!, secret.Name!, value, context.RequestAborted);
+        await store.WriteAsync(ns, secret.Name!, value, context.RequestAborted);
 
-        Log.Written(logger, secret.Name!, ns.Namespace!);
+        Log.Written(logger, secret.Name!, ns);
         GatewayResponses.Status(context, StatusCodes.Status200OK);
     }
 
     internal async Task DeleteAsync(HttpContext context)
     {
-        var body = await JsonBody.ReadAsync(
-            context, GatewayJsonContext.Default.SecretDto, _maxBody);
+        if (await ReadTargetAsync(context) is not { } target)
+        {
+            return;
+        }
+
+        var (secret, ns) = target;
+
+        // faasd answers a missing secret with 500 and the OS error; it is the caller's mistake, so 404 here
+        // (faas-cli reports any non-2xx as an error either way).
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"secret {secret.Name}.{ns} not found"));
+        await store.RemoveAsync(ns, secret.Name!, context.RequestAborted);
+
+        Log.Removed(logger, secret.Name!, ns);
+        GatewayResponses.Status(context, StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// Write and delete take the same body and check it the same way (JSON, a valid name, a namespace that exists);
+    /// null when an error answer was written.
+    /// </summary>
+    private async Task<(SecretDto Secret, string Namespace)?> ReadTargetAsync(HttpContext context)
+    {
+        var body = await JsonBody.ReadAsync(context, GatewayJsonContext.Default.SecretDto, _maxBody);
         if (!body.Succeeded)
         {
             await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
-            return;
+            return null;
         }
 
         var secret = body.Value!;
         if (Names.SecretNameProblem(secret.Name) is { } invalid)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
-            return;
+            return null;
         }
 
         var ns = await namespaces.ResolveAsync(context, secret.Namespace);
         if (!ns.Succeeded)
         {
             await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
-            return;
+            return null;
         }
 
-        // faasd answers a missing secret with 500 and the OS error; it is the caller's mistake, so 404 here
-        // (faas-cli reports any non-2xx as an error either way).
-        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"secret {secret.Name}.{ns.Namespace} not found"));
-        await store.RemoveAsync(ns.Namespace!, secret.Name!, context.RequestAborted);
-
-        Log.Removed(logger, secret.Name!, ns.Namespace!);
-        GatewayResponses.Status(context, StatusCodes.Status200OK);
+        return (secret, ns.Namespace!);
     }
 
     private static partial class Log

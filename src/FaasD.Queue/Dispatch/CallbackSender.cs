@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using FaasD.Invocation;
 using FaasD.Queue.Model;
@@ -14,6 +15,21 @@ namespace FaasD.Queue.Dispatch;
 /// </summary>
 internal sealed partial class CallbackSender : IDisposable
 {
+    private const string CallIdHeader = "X-Call-Id";
+    private const string StatusHeader = "X-Function-Status";
+    private const string NameHeader = "X-Function-Name";
+    private const string DurationHeader = "X-Duration-Seconds";
+    private const string RetryHeader = "X-Retry";
+    private const string RetryMaxHeader = "X-Retry-Max";
+
+    /// <summary>
+    /// Function headers a callback does not pass on: ours (set by Build, so a function cannot forge them) and the
+    /// hop-by-hop framing of its own answer, which HttpClient writes anew for the callback.
+    /// </summary>
+    private static readonly FrozenSet<string> s_notForwarded = FrozenSet.Create<string>(
+        StringComparer.OrdinalIgnoreCase,
+        [CallIdHeader, StatusHeader, NameHeader, DurationHeader, RetryHeader, RetryMaxHeader, .. MessageFramingHeaders.Names, "Date", "Server"]);
+
     private readonly HttpMessageInvoker _client;
     private readonly int _attempts;
     private readonly string _defaultNamespace;
@@ -93,7 +109,7 @@ internal sealed partial class CallbackSender : IDisposable
         };
         foreach (var (name, value) in response.Headers)
         {
-            if (IsOurs(name) || IsFraming(name))
+            if (s_notForwarded.Contains(name))
             {
                 continue;
             }
@@ -105,31 +121,15 @@ internal sealed partial class CallbackSender : IDisposable
         }
 
         var headers = request.Headers;
-        headers.TryAddWithoutValidation("X-Call-Id", call.CallId);
-        headers.TryAddWithoutValidation("X-Function-Status", response.StatusCode.ToString(CultureInfo.InvariantCulture));
-        headers.TryAddWithoutValidation("X-Function-Name", call.Namespace == _defaultNamespace ? call.Name : call.Name + "." + call.Namespace);
-        headers.TryAddWithoutValidation("X-Duration-Seconds", duration.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation(CallIdHeader, call.CallId);
+        headers.TryAddWithoutValidation(StatusHeader, response.StatusCode.ToString(CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation(NameHeader, call.Namespace == _defaultNamespace ? call.Name : call.Name + "." + call.Namespace);
+        headers.TryAddWithoutValidation(DurationHeader, duration.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
         // Retries made (0 when the first attempt was final) and the attempts the function's policy allows.
-        headers.TryAddWithoutValidation("X-Retry", (attempts - 1).ToString(CultureInfo.InvariantCulture));
-        headers.TryAddWithoutValidation("X-Retry-Max", maxAttempts.ToString(CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation(RetryHeader, (attempts - 1).ToString(CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation(RetryMaxHeader, maxAttempts.ToString(CultureInfo.InvariantCulture));
         return request;
     }
-
-    private static bool IsOurs(string name) =>
-        name.Equals("X-Call-Id", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Function-Status", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Function-Name", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Duration-Seconds", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Retry", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Retry-Max", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsFraming(string name) =>
-        name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Date", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Server", StringComparison.OrdinalIgnoreCase);
 
     private static partial class Log
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FaasD.Invocation;
 using FaasD.Queue.Dispatch;
 using FaasD.Queue.Model;
@@ -44,7 +43,7 @@ internal sealed partial class EmbeddedQueue(
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var entry in recovered.Pending)
             {
-                if (Deserialize(entry.Payload) is not { } call)
+                if (QueuedCall.TryParse(entry.Payload) is not { } call)
                 {
                     Log.Unreadable(logger, entry.Sequence);
                     await _writer.AppendAsync(new LogRecord(RecordKind.Ack, entry.Sequence), cancellationToken);
@@ -96,7 +95,7 @@ internal sealed partial class EmbeddedQueue(
         var sequence = Interlocked.Increment(ref _nextSequence) - 1;
         try
         {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(call, QueueJsonContext.Default.QueuedCall);
+            var payload = call.ToUtf8Json();
 
             // Not the caller's token: once handed to the writer the record is written anyway, and must then be run.
             await _writer!.AppendAsync(new LogRecord(RecordKind.Enqueue, sequence, Payload: payload), CancellationToken.None);
@@ -127,18 +126,6 @@ internal sealed partial class EmbeddedQueue(
         finally
         {
             Interlocked.Decrement(ref _outstanding);
-        }
-    }
-
-    private static QueuedCall? Deserialize(byte[] payload)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(payload, QueueJsonContext.Default.QueuedCall);
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 

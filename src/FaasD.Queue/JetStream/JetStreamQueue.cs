@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using FaasD.Invocation;
 using FaasD.Queue.Dispatch;
 using FaasD.Queue.Model;
@@ -88,7 +87,7 @@ internal sealed partial class JetStreamQueue(
         {
             await _ready.Task.WaitAsync(wait.Token);
             var call = QueuedCall.From(invocation);
-            var payload = JsonSerializer.SerializeToUtf8Bytes(call, QueueJsonContext.Default.QueuedCall);
+            var payload = call.ToUtf8Json();
             var ack = await _js!.PublishAsync(SubjectOf(call.Namespace, call.Name), payload, cancellationToken: wait.Token);
             ack.EnsureSuccess();
             return new EnqueueResult(EnqueueStatus.Accepted);
@@ -210,16 +209,7 @@ internal sealed partial class JetStreamQueue(
 
     private void Accept(INatsJSMsg<byte[]> message)
     {
-        QueuedCall? call = null;
-        try
-        {
-            call = message.Data is { } data ? JsonSerializer.Deserialize(data, QueueJsonContext.Default.QueuedCall) : null;
-        }
-        catch (JsonException)
-        {
-        }
-
-        if (call is null)
+        if (QueuedCall.TryParse(message.Data) is not { } call)
         {
             Log.Unreadable(logger, message.Subject);
             _ = message.AckTerminateAsync().AsTask();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using FaasD.Invocation;
 
@@ -42,6 +43,30 @@ internal sealed record QueuedCall
     public long AcceptedAt { get; init; }
 
     public string Key => Namespace + "/" + Name;
+
+    /// <summary>The stored form, the same bytes for the embedded log and a JetStream message.</summary>
+    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, QueueJsonContext.Default.QueuedCall);
+
+    /// <summary>
+    /// Reads a stored call; null when the bytes are not one (torn, foreign or hand-written), which both queues
+    /// answer by dropping the record rather than failing the queue.
+    /// </summary>
+    public static QueuedCall? TryParse(byte[]? utf8Json)
+    {
+        if (utf8Json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(utf8Json, QueueJsonContext.Default.QueuedCall);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public static QueuedCall From(AsyncInvocation invocation)
     {

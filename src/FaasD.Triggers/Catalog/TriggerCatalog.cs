@@ -12,13 +12,8 @@ internal sealed class TriggerCatalog(CronScheduler cron, IServiceProvider servic
 
     public IReadOnlyList<TriggerDescription> List()
     {
-        var list = cron.Snapshot().Select(j => new TriggerDescription
+        var list = cron.Snapshot().Select(j => Describe(j.Key, "cron", j.Schedule, j.Asynchronous) with
         {
-            Namespace = j.Key.Namespace,
-            Function = j.Key.Name,
-            Kind = "cron",
-            Source = j.Schedule,
-            Asynchronous = j.Asynchronous,
             NextRun = j.Next,
             LastRun = j.LastStarted,
             LastStatus = j.LastStatus,
@@ -26,13 +21,8 @@ internal sealed class TriggerCatalog(CronScheduler cron, IServiceProvider servic
         }).ToList();
         if (_nats is not null)
         {
-            list.AddRange(_nats.Snapshot().Select(s => new TriggerDescription
+            list.AddRange(_nats.Snapshot().Select(s => Describe(s.Key, "nats", s.Subject, s.Asynchronous) with
             {
-                Namespace = s.Key.Namespace,
-                Function = s.Key.Name,
-                Kind = "nats",
-                Source = s.Subject,
-                Asynchronous = s.Asynchronous,
                 QueueGroup = s.QueueGroup,
                 Connected = s.Connected,
             }));
@@ -40,4 +30,14 @@ internal sealed class TriggerCatalog(CronScheduler cron, IServiceProvider servic
 
         return list;
     }
+
+    /// <summary>What every kind of trigger reports; each kind adds its own details.</summary>
+    private static TriggerDescription Describe(TriggerKey key, string kind, string source, bool asynchronous) => new()
+    {
+        Namespace = key.Namespace,
+        Function = key.Name,
+        Kind = kind,
+        Source = source,
+        Asynchronous = asynchronous,
+    };
 }

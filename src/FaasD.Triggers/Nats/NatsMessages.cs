@@ -15,10 +15,8 @@ internal static class NatsMessages
     public const string ConnectorName = "faasd-nats";
 
     // Headers that describe the HTTP message itself: the invoker and the NATS client set their own.
-    private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "X-Topic", "X-Connector", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Host",
-    };
+    private static readonly HashSet<string> NotCopied = new(
+        ["X-Topic", "X-Connector", .. MessageFramingHeaders.Names, "Host"], StringComparer.OrdinalIgnoreCase);
 
     public static InvocationRequest ToRequest(TriggerKey function, string subject, NatsHeaders? headers, byte[]? data)
     {

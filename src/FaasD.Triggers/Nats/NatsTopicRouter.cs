@@ -19,18 +19,13 @@ internal sealed partial class NatsTopicRouter : IHostedService, ITriggerEngine, 
     private readonly List<Task> _stopping = [];
     private readonly CancellationTokenSource _shutdown = new();
     private readonly NatsConnection _connection;
-    private readonly TriggerDispatcher _dispatcher;
-    private readonly IFunctionInvoker _invoker;
+    private readonly TopicSubscriptionServices _services;
     private readonly TriggerOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger<NatsTopicRouter> _logger;
 
     public NatsTopicRouter(TriggerOptions options, TriggerDispatcher dispatcher, IFunctionInvoker invoker, TimeProvider time, ILogger<NatsTopicRouter> logger)
     {
         _options = options;
-        _dispatcher = dispatcher;
-        _invoker = invoker;
-        _time = time;
         _logger = logger;
         _connection = new NatsConnection(new NatsOpts
         {
@@ -41,6 +36,7 @@ internal sealed partial class NatsTopicRouter : IHostedService, ITriggerEngine, 
             ReconnectWaitMin = TimeSpan.FromMilliseconds(250),
             ReconnectWaitMax = TimeSpan.FromSeconds(2),
         });
+        _services = new TopicSubscriptionServices(_connection, dispatcher, invoker, time, logger);
         _connection.ConnectionDisconnected += (_, _) =>
         {
             Log.Disconnected(_logger, _options.NatsUrl!);
@@ -72,7 +68,7 @@ internal sealed partial class NatsTopicRouter : IHostedService, ITriggerEngine, 
             if (wanted is not null && !_shutdown.IsCancellationRequested)
             {
                 _subscriptions[key] = new TopicSubscription(
-                    key, wanted, wanted.Concurrency ?? _options.NatsConcurrency, _connection, _dispatcher, _invoker, _time, _logger, _shutdown.Token);
+                    key, wanted, wanted.Concurrency ?? _options.NatsConcurrency, _services, _shutdown.Token);
             }
 
             _stopping.RemoveAll(t => t.IsCompleted);

@@ -16,11 +16,7 @@ internal sealed partial class TopicSubscription
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    private readonly INatsConnection _connection;
-    private readonly TriggerDispatcher _dispatcher;
-    private readonly IFunctionInvoker _invoker;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private readonly TopicSubscriptionServices _services;
     private readonly CancellationTokenSource _stop;
     private readonly Task[] _loops;
 
@@ -28,21 +24,13 @@ internal sealed partial class TopicSubscription
         TriggerKey function,
         TopicTrigger trigger,
         int concurrency,
-        INatsConnection connection,
-        TriggerDispatcher dispatcher,
-        IFunctionInvoker invoker,
-        TimeProvider time,
-        ILogger logger,
+        TopicSubscriptionServices services,
         CancellationToken stopping)
     {
         Function = function;
         Trigger = trigger;
         Concurrency = concurrency;
-        _connection = connection;
-        _dispatcher = dispatcher;
-        _invoker = invoker;
-        _time = time;
-        _logger = logger;
+        _services = services;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _loops = trigger.Subjects.Select(subject => Task.Run(() => RunAsync(subject, _stop.Token), CancellationToken.None)).ToArray();
     }
@@ -69,14 +57,14 @@ internal sealed partial class TopicSubscription
         {
             try
             {
-                await using var subscription = await _connection.SubscribeCoreAsync(
+                await using var subscription = await _services.Connection.SubscribeCoreAsync(
                     subject, QueueGroup, NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken);
-                Log.Subscribed(_logger, Function.ToString(), subject, QueueGroup);
+                Log.Subscribed(_services.Logger, Function.ToString(), subject, QueueGroup);
                 await Parallel.ForEachAsync(
                     subscription.Msgs.ReadAllAsync(cancellationToken),
                     new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
                     (message, token) => new ValueTask(HandleAsync(subject, message, token)));
-                Log.SubscriptionEnded(_logger, Function.ToString(), subject);
+                Log.SubscriptionEnded(_services.Logger, Function.ToString(), subject);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -85,12 +73,12 @@ internal sealed partial class TopicSubscription
             catch (Exception ex)
             {
                 // NATS down or refusing (permissions), or a timeout inside the client: keep trying.
-                Log.SubscribeFailed(_logger, Function.ToString(), subject, ex.Message);
+                Log.SubscribeFailed(_services.Logger, Function.ToString(), subject, ex.Message);
             }
 
             try
             {
-                await Task.Delay(RetryDelay, _time, cancellationToken);
+                await Task.Delay(RetryDelay, _services.Time, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -98,7 +86,7 @@ internal sealed partial class TopicSubscription
             }
         }
 
-        Log.Unsubscribed(_logger, Function.ToString(), subject);
+        Log.Unsubscribed(_services.Logger, Function.ToString(), subject);
     }
 
     private async Task HandleAsync(string subscribed, NatsMsg<byte[]> message, CancellationToken cancellationToken)
@@ -109,7 +97,7 @@ internal sealed partial class TopicSubscription
             if (message.ReplyTo is not null)
             {
                 // Request-reply: the caller waits for the function's own answer, so this call is always synchronous.
-                var response = await _invoker.InvokeAsync(request, cancellationToken);
+                var response = await _services.Invoker.InvokeAsync(request, cancellationToken);
                 try
                 {
                     await message.ReplyAsync(response.Body.ToArray(), NatsMessages.ToReplyHeaders(response), serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken);
@@ -125,10 +113,10 @@ internal sealed partial class TopicSubscription
                 return;
             }
 
-            var outcome = await _dispatcher.DispatchAsync(request, Trigger.Asynchronous, cancellationToken);
+            var outcome = await _services.Dispatcher.DispatchAsync(request, Trigger.Asynchronous, cancellationToken);
             if (!outcome.Succeeded)
             {
-                Log.CallFailed(_logger, Function.ToString(), message.Subject, outcome.StatusCode, outcome.Reason ?? "the function answered with an error");
+                Log.CallFailed(_services.Logger, Function.ToString(), message.Subject, outcome.StatusCode, outcome.Reason ?? "the function answered with an error");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -136,12 +124,12 @@ internal sealed partial class TopicSubscription
         }
         catch (NatsException ex)
         {
-            Log.ReplyFailed(_logger, Function.ToString(), subscribed, ex.Message);
+            Log.ReplyFailed(_services.Logger, Function.ToString(), subscribed, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // One bad message (e.g. the async queue failing) must not end the subscription's loop.
-            Log.CallFailed(_logger, Function.ToString(), message.Subject, 500, ex.Message);
+            Log.CallFailed(_services.Logger, Function.ToString(), message.Subject, 500, ex.Message);
         }
     }
 

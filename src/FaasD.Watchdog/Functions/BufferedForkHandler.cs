@@ -30,52 +30,31 @@ internal sealed class BufferedForkHandler(WatchdogOptions options, FunctionOutpu
 
         var started = time.GetTimestamp();
         var environment = IsClassic && !options.CgiHeaders ? null : CgiEnvironment.For(request, IsClassic);
-        FunctionProcess process;
-        try
-        {
-            process = FunctionProcess.Start(options.Command, environment);
-        }
-        catch (FunctionStartException e)
-        {
-            Log.StartFailed(logger, e.Message);
-            await ResponseText.WriteAsync(response, StatusCodes.Status500InternalServerError, e.Message + "\n", cancellationToken);
-            return;
-        }
-
-        using (process)
-        {
-            try
-            {
-                await RunAsync(context, process, started, cancellationToken);
-            }
-            finally
-            {
-                // Whatever ended the request, no function may outlive it.
-                process.Kill();
-            }
-        }
+        await ForkPerRequest.RunAsync(
+            context,
+            options.Command,
+            environment,
+            options.ExecTimeout,
+            logger,
+            (process, execToken) => RunAsync(context, process, started, execToken, cancellationToken),
+            cancellationToken);
     }
 
-    private async Task RunAsync(HttpContext context, FunctionProcess process, long started, CancellationToken cancellationToken)
+    private async Task RunAsync(HttpContext context, FunctionProcess process, long started, CancellationToken execToken, CancellationToken cancellationToken)
     {
         var response = context.Response;
-        using var exec = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (options.ExecTimeout > TimeSpan.Zero)
-        {
-            exec.CancelAfter(options.ExecTimeout);
-        }
 
         var output = new CapturedOutput();
-        var stdout = output.CaptureAsync(process.StandardOutput, exec.Token);
+        var stdout = output.CaptureAsync(process.StandardOutput, execToken);
         var stderr = IsClassic && options.CombineOutput
-            ? output.CaptureAsync(process.StandardError, exec.Token)
-            : functionOutput.ForwardStderrAsync(process.StandardError, exec.Token);
-        var input = RequestBodyPump.CopyAsync(context.Request, process.StandardInput, options.ReadTimeout, time, process.Kill, exec.Token);
+            ? output.CaptureAsync(process.StandardError, execToken)
+            : functionOutput.ForwardStderrAsync(process.StandardError, execToken);
+        var input = RequestBodyPump.CopyAsync(context.Request, process.StandardInput, options.ReadTimeout, time, process.Kill, execToken);
 
         try
         {
-            await process.WaitForExitAsync(exec.Token);
-            await Task.WhenAll(stdout, stderr).WaitAsync(exec.Token);
+            await process.WaitForExitAsync(execToken);
+            await Task.WhenAll(stdout, stderr).WaitAsync(execToken);
         }
         catch (OperationCanceledException)
         {

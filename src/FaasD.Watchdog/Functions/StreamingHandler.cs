@@ -19,51 +19,30 @@ internal sealed class StreamingHandler(WatchdogOptions options, FunctionOutput f
 
     public async Task HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        FunctionProcess process;
-        try
-        {
-            process = FunctionProcess.Start(options.Command, CgiEnvironment.For(context.Request, classic: false));
-        }
-        catch (FunctionStartException e)
-        {
-            Log.StartFailed(logger, e.Message);
-            await ResponseText.WriteAsync(context.Response, StatusCodes.Status500InternalServerError, e.Message + "\n", cancellationToken);
-            return;
-        }
-
-        using (process)
-        {
-            try
-            {
-                await RunAsync(context, process, cancellationToken);
-            }
-            finally
-            {
-                // Whatever ended the request, no function may outlive it.
-                process.Kill();
-            }
-        }
+        await ForkPerRequest.RunAsync(
+            context,
+            options.Command,
+            CgiEnvironment.For(context.Request, classic: false),
+            options.ExecTimeout,
+            logger,
+            (process, execToken) => RunAsync(context, process, execToken, cancellationToken),
+            cancellationToken);
     }
 
-    private async Task RunAsync(HttpContext context, FunctionProcess process, CancellationToken cancellationToken)
+    private async Task RunAsync(HttpContext context, FunctionProcess process, CancellationToken execToken, CancellationToken cancellationToken)
     {
         var response = context.Response;
         var started = time.GetTimestamp();
-        using var exec = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (options.ExecTimeout > TimeSpan.Zero)
-        {
-            exec.CancelAfter(options.ExecTimeout);
-        }
 
-        var stderr = functionOutput.ForwardStderrAsync(process.StandardError, exec.Token);
-        var input = RequestBodyPump.CopyAsync(context.Request, process.StandardInput, options.ReadTimeout, time, process.Kill, exec.Token);
+        var stderr = functionOutput.ForwardStderrAsync(process.StandardError, execToken);
+        var input = RequestBodyPump.CopyAsync(context.Request, process.StandardInput, options.ReadTimeout, time, process.Kill, execToken);
         response.ContentType = options.ContentType;
 
         try
         {
-            await CopyStdoutAsync(process.StandardOutput, response, exec.Token);
-            await process.WaitForExitAsync(exec.Token);
-            await stderr.WaitAsync(exec.Token);
+            await CopyStdoutAsync(process.StandardOutput, response, execToken);
+            await process.WaitForExitAsync(execToken);
+            await stderr.WaitAsync(execToken);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {

@@ -7,6 +7,7 @@ using FaasD.Gateway.Namespaces;
 using FaasD.Gateway.Secrets;
 using FaasD.Gateway.SystemInfo;
 using FaasD.Gateway.Ui;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         UiEndpoints.Map(endpoints, auth);
         if (services.GetRequiredService<IOptions<GatewayOptions>>().Value.MapMetrics)
         {
-            MetricsEndpoints.Map(endpoints, services.GetRequiredService<InvocationMetrics>());
+            endpoints.MapGet(MetricsEndpoints.Path, services.GetRequiredService<MetricsEndpoints>().WriteAsync);
         }
 
         return endpoints;

@@ -45,6 +45,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<NamespacesEndpoints>();
         services.TryAddSingleton<LogsEndpoints>();
         services.TryAddSingleton<SystemEndpoints>();
+        services.TryAddSingleton<FunctionUsageSource>();
+        services.TryAddSingleton<PlatformGauges>();
+        services.TryAddSingleton<MetricsEndpoints>();
         return services;
     }
 }

@@ -21,6 +21,7 @@ internal sealed class FunctionsEndpoints(
     ISecretStore secrets,
     NamespaceResolver namespaces,
     InvocationMetrics metrics,
+    FunctionUsageSource usage,
     IOptions<GatewayOptions> options,
     ILogger<FunctionsEndpoints> logger)
 {
@@ -66,7 +67,8 @@ internal sealed class FunctionsEndpoints(
         foreach (var function in functions)
         {
             var count = metrics.InvocationCount(function.Spec.Namespace, function.Spec.Name);
-            items.Add(FunctionMapping.ToStatus(function, withAvailableReplicas: false, count));
+            var used = await usage.GetAsync(function.Spec.Namespace, function.Spec.Name, context.RequestAborted);
+            items.Add(FunctionMapping.ToStatus(function, withAvailableReplicas: false, count, used));
         }
 
         await GatewayResponses.WriteJsonAsync(context, items, GatewayJsonContext.Default.ListFunctionStatusDto);
@@ -111,7 +113,9 @@ internal sealed class FunctionsEndpoints(
         }
 
         await GatewayResponses.WriteJsonAsync(
-            context, FunctionMapping.ToStatus(function, withAvailableReplicas: true, invocationCount: 0), GatewayJsonContext.Default.FunctionStatusDto);
+            context,
+            FunctionMapping.ToStatus(function, withAvailableReplicas: true, invocationCount: 0, await UsageUnlessDeclinedAsync(context, function)),
+            GatewayJsonContext.Default.FunctionStatusDto);
     }
 
     internal Task DeployAsync(HttpContext context) => DeployOrUpdateAsync(context, update: false);
@@ -266,6 +270,12 @@ internal sealed class FunctionsEndpoints(
         GatewayResponses.Status(context, StatusCodes.Status200OK);
     }
 
+    /// <summary>The gateway's own readiness checks send <c>usage=false</c>: they skip the cgroup reads.</summary>
+    private async Task<FunctionUsage?> UsageUnlessDeclinedAsync(HttpContext context, FunctionInfo function) =>
+        context.Request.Query["usage"].ToString() is "false" or "0"
+            ? null
+            : await usage.GetAsync(function.Spec.Namespace, function.Spec.Name, context.RequestAborted);
+
     private static class Log
     {
         private static readonly Action<ILogger, string, string, string, string, Exception?> s_deployed =
@@ -285,4 +295,5 @@ internal sealed class FunctionsEndpoints(
 
         public static void Scaled(ILogger logger, string name, string ns, int replicas) => s_scaled(logger, name, ns, replicas, null);
     }
+
 }

@@ -94,7 +94,7 @@ internal sealed class FunctionProxy(
             }
 
             var counters = metrics.For(target.Namespace, target.Name);
-            counters.OnStarted();
+            var started = counters.OnStarted();
             if (lease.Status != EndpointStatus.Ready || lease.DestinationPrefix is null)
             {
                 await WriteNotReadyAsync(context, target, lease);
@@ -104,7 +104,7 @@ internal sealed class FunctionProxy(
                 await ForwardAsync(context, target, lease.DestinationPrefix);
             }
 
-            counters.OnCompleted(context.Response.StatusCode);
+            counters.OnCompleted(context.Response.StatusCode, started);
         }
     }
 

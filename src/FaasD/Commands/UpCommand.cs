@@ -35,12 +35,21 @@ internal static class UpCommand
         Log.Logger = DaemonLogging.CreateLogger(settings);
         try
         {
+            if (settings.MetricsPort == settings.Port)
+            {
+                throw new StartupException($"--metrics-port {settings.MetricsPort} is the gateway's --port: choose another port, or 0 to disable metrics");
+            }
+
             var credentials = await StateDirectory.PrepareAsync(settings, cancellationToken);
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
                 kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port);
+                if (settings.MetricsPort > 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.MetricsPort);
+                }
             });
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
@@ -57,6 +66,11 @@ internal static class UpCommand
             });
 
             await using var app = builder.Build();
+            if (settings.MetricsPort > 0)
+            {
+                app.UseFaasMetricsListener(settings.MetricsPort);
+            }
+
             app.MapFaasGateway();
             await DaemonStartup.RunAsync(app.Services, cancellationToken);
             Log.Information("FaasD {Version} serving the OpenFaaS API on {Address}:{Port}", VersionCommand.Version, settings.BindAddress, settings.Port);

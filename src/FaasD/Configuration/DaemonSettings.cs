@@ -24,6 +24,7 @@ public sealed record DaemonSettings
     public string LogLevel { get; init; } = "Information";
     public string ComposeFile { get; init; } = "docker-compose.yaml";
     public bool StopServicesOnShutdown { get; init; }
+    public int MetricsPort { get; init; } = 8082;
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");

@@ -36,6 +36,7 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+        MetricsPort = Add<int>("--metrics-port", "FAASD_METRICS_PORT", d.MetricsPort.ToString(CultureInfo.InvariantCulture), "Port of the Prometheus /metrics listener (same bind address as the gateway; 0 disables it).", ParseOptionalPort);
     }
 
     public Option<int> Port { get; }
@@ -58,6 +59,7 @@ public sealed class SettingsOptions
     public Option<string> ComposeFile { get; }
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
+    public Option<int> MetricsPort { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -91,8 +93,14 @@ public sealed class SettingsOptions
             LogLevel = result.GetValue(LogLevel)!,
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
+            MetricsPort = result.GetValue(MetricsPort),
         };
     }
+
+    private static int ParseOptionalPort(string text) =>
+        int.Parse(text, CultureInfo.InvariantCulture) is var port and >= 0 and <= 65535
+            ? port
+            : throw new FormatException("use a port between 1 and 65535, or 0 to disable");
 
     private static TimeSpan ParseDuration(string text) =>
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero

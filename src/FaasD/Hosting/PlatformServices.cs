@@ -106,6 +106,8 @@ internal static class PlatformServices
         });
         services.AddSingleton<IFunctionPlatform>(sp => sp.GetRequiredService<FunctionPlatform>());
         services.AddSingleton<FunctionRecovery>();
+        services.AddSingleton(sp => FaasD.Runtime.Cgroups.CgroupUsage.Create(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value));
+        services.AddFunctionUsage();
 
         services.AddSingleton(sp => ComposeHostFactory.Create(
             new ComposeOptions

@@ -21,6 +21,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         StateDir = stateDir ?? Directory.CreateTempSubdirectory("faasd-daemon-").FullName;
         ExtraEnv = extraEnv ?? new Dictionary<string, string>();
         Port = FreePort();
+        MetricsPort = FreePort();
         CniDir = Path.Combine(StateDir, "cni");
         Directory.CreateDirectory(CniDir);
         File.WriteAllText(Path.Combine(CniDir, "10-openfaas.conflist"), TestConflist);
@@ -45,6 +46,10 @@ internal sealed class DaemonProcess : IAsyncDisposable
     public string StateDir { get; }
     public string CniDir { get; }
     public int Port { get; }
+
+    /// <summary>The Prometheus listener's port (each daemon its own, never the default 8082 other daemons may hold).</summary>
+    public int MetricsPort { get; }
+    public Uri MetricsAddress => new($"http://127.0.0.1:{MetricsPort}");
     public IReadOnlyDictionary<string, string> ExtraEnv { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
     public string Output { get { lock (_output) { return _output.ToString(); } } }
@@ -71,7 +76,8 @@ internal sealed class DaemonProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { dll, "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", TestEnvironment.ContainerdSocket, "--stop-grace-period", "2s" })
+                     "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", TestEnvironment.ContainerdSocket, "--stop-grace-period", "2s",
+                     "--metrics-port", MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
         }

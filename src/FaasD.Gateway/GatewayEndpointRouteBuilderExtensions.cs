@@ -32,7 +32,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         services.GetRequiredService<NamespacesEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<LogsEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<SystemEndpoints>().Map(endpoints, auth);
-        UiEndpoints.Map(endpoints, auth);
+        services.GetRequiredService<UiEndpoints>().Map(endpoints, auth);
         if (services.GetRequiredService<IOptions<GatewayOptions>>().Value.MapMetrics)
         {
             endpoints.MapGet(MetricsEndpoints.Path, services.GetRequiredService<MetricsEndpoints>().WriteAsync);

@@ -48,6 +48,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<FunctionUsageSource>();
         services.TryAddSingleton<PlatformGauges>();
         services.TryAddSingleton<MetricsEndpoints>();
+        services.TryAddSingleton<FaasD.Gateway.Ui.UiAssets>();
+        services.TryAddSingleton<FaasD.Gateway.Ui.UiApiEndpoints>();
+        services.TryAddSingleton<FaasD.Gateway.Ui.UiEndpoints>();
         return services;
     }
 }

@@ -28,12 +28,12 @@ internal sealed class SystemEndpointsTests : GatewayTestBase
     }
 
     [Test]
-    public async Task Ui_ServesPlaceholderPage()
+    public async Task Ui_ServesThePortalPage()
     {
         using var response = await Client.GetAsync("/ui/");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
-        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("portal is not bundled"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("<script src=\"app.js\" defer></script>"));
     }
 }

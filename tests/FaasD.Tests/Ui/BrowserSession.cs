@@ -34,7 +34,7 @@ internal sealed class BrowserSession : IDisposable
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;
         var options = new ChromeOptions { BinaryLocation = Chromium };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
             "--no-first-run", "--disable-extensions", "--disable-background-networking", "--disable-component-update");
         var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         if (user is not null && password is not null)
@@ -64,9 +64,14 @@ internal sealed class BrowserSession : IDisposable
         wait.Until(condition);
     }
 
-    /// <summary>Saves a PNG of the window to <paramref name="path"/>.</summary>
-    public void Screenshot(string path)
+    /// <summary>Saves a PNG of the window to <paramref name="path"/>, scrolled to <paramref name="show"/> when given.</summary>
+    public void Screenshot(string path, By? show = null)
     {
+        if (show is not null)
+        {
+            Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", Driver.FindElement(show));
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         Driver.GetScreenshot().SaveAsFile(path);
     }

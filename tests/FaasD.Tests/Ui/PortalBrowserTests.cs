@@ -91,7 +91,7 @@ internal sealed class PortalBrowserTests : DaemonFixture
         }
 
         _browser.WaitUntil(d => d.FindElement(By.Id("facts")).Text.Contains("Invocations\n1", StringComparison.Ordinal), "the count to refresh", TimeSpan.FromSeconds(20));
-        _browser.Screenshot(Path.Combine(_screenshots, "function.png"));
+        _browser.Screenshot(Path.Combine(_screenshots, "function.png"), show: By.Id("invoke-button"));
     }
 
     [Test]
@@ -146,7 +146,7 @@ internal sealed class PortalBrowserTests : DaemonFixture
         await InvokeAsync($"/function/{name}/cgi-bin/log?{marker}");
 
         _browser.WaitUntil(d => d.FindElement(By.Id("logs")).Text.Contains($"function says {marker}", StringComparison.Ordinal), "the log line in the tail", TimeSpan.FromSeconds(30));
-        _browser.Screenshot(Path.Combine(_screenshots, "logs.png"));
+        _browser.Screenshot(Path.Combine(_screenshots, "logs.png"), show: By.Id("logs"));
         _browser.Driver.FindElement(By.Id("logs-toggle")).Click();
         Assert.That(_browser.Driver.FindElement(By.Id("logs-toggle")).Text, Is.EqualTo("Start tail"));
     }

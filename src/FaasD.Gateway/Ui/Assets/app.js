@@ -347,16 +347,18 @@ function latencyLine(activity, title) {
   const max = Math.max(1, ...values.filter((v) => v != null));
   const w = 600, hgt = 110, step = w / Math.max(1, slots.length - 1);
   let d = '';
+  const dots = [];
   values.forEach((v, i) => {
     if (v == null) return;
     const y = hgt - (v / max) * (hgt - 14);
     d += (d && values[i - 1] != null ? 'L' : 'M') + (i * step).toFixed(1) + ' ' + y.toFixed(1);
+    dots.push(svg('circle', { class: 'dot', cx: (i * step).toFixed(1), cy: y.toFixed(1), r: 3 }));
   });
   const label = `${title}: p50 ${fmtMs(activity.p50Ms)}, highest mean ${fmtMs(max)}`;
   const t = svg('title');
   t.textContent = label;
   return svg('svg', { class: 'chart', viewBox: `0 0 ${w} ${hgt + 12}`, role: 'img', 'aria-label': label, preserveAspectRatio: 'none', id: 'chart-latency' },
-    t, svg('line', { class: 'axis', x1: 0, y1: hgt, x2: w, y2: hgt }), d ? svg('path', { class: 'lat', d }) : null, text(`max ${fmtMs(max)}`, 2, 10));
+    t, svg('line', { class: 'axis', x1: 0, y1: hgt, x2: w, y2: hgt }), d ? svg('path', { class: 'lat', d }) : null, ...dots, text(`max ${fmtMs(max)}`, 2, 10));
 }
 
 function text(s, x, y) {

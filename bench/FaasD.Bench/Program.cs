@@ -111,6 +111,7 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
                      ("scale", () => ScaleToZeroBench.RunAsync(ctx, cts.Token)),
                      ("watchdog", () => WatchdogBench.RunAsync(ctx, watchdog!, cts.Token)),
                      ("runtime", () => RuntimeBench.RunAsync(ctx, cts.Token)),
+                     ("metrics", () => MetricsBench.RunAsync(ctx, cts.Token)),
                  })
         {
             if (!options.Only.Contains(key))

@@ -29,6 +29,9 @@ public static class FaasDMetrics
         Registry = Prometheus.Metrics.NewCustomRegistry();
         DotNetStats.Register(Registry);
         Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        // No exemplars: by default every observation would look up the current trace context (Activity.Current)
+        // and attach it, which the hot path would pay for on every call and nobody here reads.
+        Factory.ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = static (_, _) => Exemplar.None };
 
         s_wake = Factory.CreateHistogram(
             "faasd_function_wake_seconds",

@@ -204,7 +204,8 @@ function functionView(ns, name) {
     button.disabled = true;
     let p = path.value.trim();
     if (p && !p.startsWith('/')) p = '/' + p;
-    const init = { method: method.value, headers: {} };
+    // Never hand the portal's basic-auth credentials to a function.
+    const init = { method: method.value, headers: {}, credentials: 'omit' };
     if (!['GET', 'DELETE'].includes(method.value) || body.value) {
       init.body = body.value;
       init.headers['Content-Type'] = contentType.value || 'text/plain';

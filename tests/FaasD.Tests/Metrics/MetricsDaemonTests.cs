@@ -61,6 +61,8 @@ internal sealed class MetricsDaemonTests : DaemonFixture
             Assert.That(metrics, Does.Contain($"gateway_service_ready_count{{{fn}}} 1\n"));
             Assert.That(metrics, Does.Contain($"faasd_function_state{{{fn},state=\"running\"}} 1\n"));
             Assert.That(metrics, Does.Contain("process_cpu_seconds_total "));
+            // The deploy made sure its image was there: a pull or a cache hit, counted once per deploy.
+            Assert.That(metrics, Does.Match("faasd_image_pulls_total\\{outcome=\"(pulled|cached)\"\\} [1-9]"));
         }
 
         var listed = await ListedAsync(name);

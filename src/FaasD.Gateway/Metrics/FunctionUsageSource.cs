@@ -1,5 +1,6 @@
 using FaasD.Functions.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FaasD.Gateway.Metrics;
 
@@ -7,7 +8,7 @@ namespace FaasD.Gateway.Metrics;
 /// The platform's <see cref="IFunctionUsage"/> when the host registered one (a gateway over a platform without
 /// cgroups simply reports no usage). Read failures are not the caller's problem: usage is then absent.
 /// </summary>
-internal sealed class FunctionUsageSource(IServiceProvider services)
+internal sealed partial class FunctionUsageSource(IServiceProvider services, ILogger<FunctionUsageSource> logger)
 {
     private readonly IFunctionUsage? _usage = services.GetService<IFunctionUsage>();
 
@@ -22,10 +23,14 @@ internal sealed class FunctionUsageSource(IServiceProvider services)
         {
             return await _usage.GetUsageAsync(@namespace, name, cancellationToken);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or OverflowException)
         {
             // A cgroup vanishing mid-read (the task just stopped) reads as "no usage", not as a failed list.
+            LogUsageUnreadable(logger, name, @namespace, ex.Message);
             return null;
         }
     }
+
+    [LoggerMessage(EventId = 7200, Level = LogLevel.Debug, Message = "Usage of {Name}.{Namespace} could not be read: {Reason}")]
+    private static partial void LogUsageUnreadable(ILogger logger, string name, string @namespace, string reason);
 }

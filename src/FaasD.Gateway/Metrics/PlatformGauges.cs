@@ -1,5 +1,6 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Metrics;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 
 namespace FaasD.Gateway.Metrics;
@@ -11,7 +12,7 @@ namespace FaasD.Gateway.Metrics;
 /// cgroup usage (<c>pod_cpu_usage_seconds_total</c>, <c>pod_memory_working_set_bytes</c>). Functions that disappeared
 /// since the previous scrape lose their series.
 /// </summary>
-internal sealed class PlatformGauges(IFunctionPlatform platform, INamespaceStore namespaces, FunctionUsageSource usage)
+internal sealed partial class PlatformGauges(IFunctionPlatform platform, INamespaceStore namespaces, FunctionUsageSource usage, ILogger<PlatformGauges> logger)
 {
     /// <summary>OpenFaaS's defaults for the scaling labels when a function does not set them.</summary>
     private const double DefaultMin = 1;
@@ -55,9 +56,10 @@ internal sealed class PlatformGauges(IFunctionPlatform platform, INamespaceStore
                 {
                     functions = await platform.ListAsync(ns, cancellationToken);
                 }
-                catch (FunctionPlatformException)
+                catch (FunctionPlatformException ex)
                 {
                     // The namespace went away between the two calls: its functions are gone too.
+                    LogNamespaceSkipped(logger, ns, ex.Message);
                     continue;
                 }
 
@@ -138,6 +140,9 @@ internal sealed class PlatformGauges(IFunctionPlatform platform, INamespaceStore
         s_cpu.RemoveLabelled(label, ns);
         s_memory.RemoveLabelled(label, ns);
     }
+
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Debug, Message = "Metrics refresh skipped namespace {Namespace}: {Reason}")]
+    private static partial void LogNamespaceSkipped(ILogger logger, string @namespace, string reason);
 
     private static double LabelNumber(IReadOnlyDictionary<string, string> labels, string key, double fallback) =>
         labels.TryGetValue(key, out var text)

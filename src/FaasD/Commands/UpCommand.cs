@@ -74,6 +74,10 @@ internal static class UpCommand
             app.MapFaasGateway();
             await DaemonStartup.RunAsync(app.Services, cancellationToken);
             Log.Information("FaasD {Version} serving the OpenFaaS API on {Address}:{Port}", VersionCommand.Version, settings.BindAddress, settings.Port);
+            if (settings.MetricsPort > 0)
+            {
+                Log.Information("Prometheus metrics on {Address}:{MetricsPort}/metrics", settings.BindAddress, settings.MetricsPort);
+            }
             await app.RunAsync();
             return 0;
         }

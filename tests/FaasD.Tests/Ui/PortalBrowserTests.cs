@@ -34,15 +34,17 @@ internal sealed class PortalBrowserTests : DaemonFixture
     public void StopBrowser() => _browser?.Dispose();
 
     [Test]
-    public void Without_credentials_the_portal_and_its_api_answer_401()
+    public async Task Without_credentials_the_portal_and_its_api_answer_401()
     {
         using var anonymous = BrowserSession.Start();
         anonymous.Driver.Navigate().GoToUrl(Portal);
 
         Assert.That(anonymous.Driver.FindElements(By.Id("main")), Is.Empty, "the page rendered without credentials");
         using var plain = new HttpClient { BaseAddress = Daemon.BaseAddress };
-        using var page = plain.GetAsync("/ui/").GetAwaiter().GetResult();
+        using var page = await plain.GetAsync("/ui/");
+        using var api = await plain.GetAsync("/ui/api/functions");
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(api.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test]

@@ -17,6 +17,7 @@ internal sealed class PortalBrowserTests : DaemonFixture
 {
     private BrowserSession _browser = null!;
     private string _screenshots = "";
+    private bool _screenshotsAreTemporary;
 
     private Uri Portal => new(Daemon.BaseAddress, "/ui/");
 
@@ -25,13 +26,21 @@ internal sealed class PortalBrowserTests : DaemonFixture
     {
         BrowserSession.RequireBrowser();
         _browser = BrowserSession.Start("admin", Daemon.Password);
-        _screenshots = Environment.GetEnvironmentVariable("FAASD_UI_SCREENSHOTS") is { Length: > 0 } dir
-            ? Path.GetFullPath(dir)
-            : Directory.CreateTempSubdirectory("faasd-ui-").FullName;
+        _screenshotsAreTemporary = Environment.GetEnvironmentVariable("FAASD_UI_SCREENSHOTS") is not { Length: > 0 };
+        _screenshots = _screenshotsAreTemporary
+            ? Directory.CreateTempSubdirectory("faasd-ui-").FullName
+            : Path.GetFullPath(Environment.GetEnvironmentVariable("FAASD_UI_SCREENSHOTS")!);
     }
 
     [OneTimeTearDown]
-    public void StopBrowser() => _browser?.Dispose();
+    public void StopBrowser()
+    {
+        _browser?.Dispose();
+        if (_screenshotsAreTemporary && Directory.Exists(_screenshots))
+        {
+            Directory.Delete(_screenshots, recursive: true);
+        }
+    }
 
     [Test]
     public async Task Without_credentials_the_portal_and_its_api_answer_401()

@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
-using System.Net;
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Deployment;
-using FaasD.Functions.Logs;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using FaasD.Runtime;
+using FaasD.Runtime.Logs;
+using FaasD.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace FaasD.Functions;
@@ -15,46 +15,35 @@ namespace FaasD.Functions;
 /// functions never wait for each other. Every operation leaves containerd in a state that the next start's
 /// recovery (<see cref="FunctionRecovery"/>) can finish or clean up.
 /// </summary>
-public sealed partial class FunctionPlatform : IFunctionPlatform
+internal sealed partial class FunctionPlatform(
+    IContainerRuntime runtime,
+    FunctionCatalog catalog,
+    FunctionRegistry registry,
+    ContainerSpecFactory specs,
+    INamespaceStore namespaces,
+    ILogCapture logs,
+    TaskStarter starter,
+    ScaleToZeroOptions scaleOptions,
+    FunctionPlatformOptions options,
+    TimeProvider time,
+    ILogger<FunctionPlatform> logger,
+    IEnumerable<IFunctionSpecValidator>? validators = null,
+    IEnumerable<IFunctionChangeObserver>? observers = null) : IFunctionPlatform
 {
-    private readonly ConcurrentDictionary<FunctionKey, SemaphoreSlim> _locks = new();
-    private readonly IContainerRuntime _runtime;
-    private readonly FunctionCatalog _catalog;
-    private readonly FunctionRegistry _registry;
-    private readonly ContainerSpecFactory _specs;
-    private readonly INamespaceStore _namespaces;
-    private readonly FunctionLogStore _logs;
-    private readonly LogPump _pump;
-    private readonly ScaleToZeroOptions _scaleOptions;
-    private readonly FunctionPlatformOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<FunctionPlatform> _logger;
-
-    public FunctionPlatform(
-        IContainerRuntime runtime,
-        FunctionCatalog catalog,
-        FunctionRegistry registry,
-        ContainerSpecFactory specs,
-        INamespaceStore namespaces,
-        FunctionLogStore logs,
-        LogPump pump,
-        ScaleToZeroOptions scaleOptions,
-        FunctionPlatformOptions options,
-        TimeProvider time,
-        ILogger<FunctionPlatform> logger)
-    {
-        _runtime = runtime;
-        _catalog = catalog;
-        _registry = registry;
-        _specs = specs;
-        _namespaces = namespaces;
-        _logs = logs;
-        _pump = pump;
-        _scaleOptions = scaleOptions;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
+    private readonly KeyedAsyncLock<FunctionKey> _locks = new();
+    private readonly IContainerRuntime _runtime = runtime;
+    private readonly FunctionCatalog _catalog = catalog;
+    private readonly FunctionRegistry _registry = registry;
+    private readonly ContainerSpecFactory _specs = specs;
+    private readonly INamespaceStore _namespaces = namespaces;
+    private readonly ILogCapture _logs = logs;
+    private readonly TaskStarter _starter = starter;
+    private readonly ScaleToZeroOptions _scaleOptions = scaleOptions;
+    private readonly FunctionPlatformOptions _options = options;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<FunctionPlatform> _logger = logger;
+    private readonly IFunctionSpecValidator[] _validators = validators?.ToArray() ?? [];
+    private readonly IFunctionChangeObserver[] _observers = observers?.ToArray() ?? [];
 
     public async Task<IReadOnlyList<FunctionInfo>> ListAsync(string @namespace, CancellationToken cancellationToken)
     {
@@ -73,7 +62,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
     {
         var settings = await ValidateAsync(spec, cancellationToken);
         var key = new FunctionKey(spec.Namespace, spec.Name);
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (_catalog.TryGet(key, out _))
         {
             throw new FunctionPlatformException(FunctionErrorKind.AlreadyExists, $"function {key} already exists");
@@ -84,13 +73,14 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         _catalog.Set(key, started.Function);
         _registry.Add(key, LifecycleState.Running, started.Destination, settings);
         Log.Deployed(_logger, key, started.Function.ContainerId, started.Elapsed.TotalMilliseconds);
+        Announce(new FunctionChange(FunctionChangeKind.Deployed, spec.Namespace, spec.Name, spec));
     }
 
     public async Task UpdateAsync(FunctionSpec spec, CancellationToken cancellationToken)
     {
         var settings = await ValidateAsync(spec, cancellationToken);
         var key = new FunctionKey(spec.Namespace, spec.Name);
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (!_catalog.TryGet(key, out var old))
         {
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function: {key} not found");
@@ -105,6 +95,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         _registry.Replace(key, LifecycleState.Running, started.Destination, settings);
         _catalog.Set(key, started.Function);
         Log.Updated(_logger, key, old.ContainerId, started.Function.ContainerId);
+        Announce(new FunctionChange(FunctionChangeKind.Updated, spec.Namespace, spec.Name, spec));
 
         await Task.Delay(_options.UpdateDrainDelay, _time, CancellationToken.None);
         await RemoveContainerAsync(spec.Namespace, old.ContainerId, CancellationToken.None);
@@ -114,7 +105,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
     {
         await RequireNamespaceAsync(@namespace, cancellationToken);
         var key = new FunctionKey(@namespace, name);
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (!_catalog.TryGet(key, out var function))
         {
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function {key} not found");
@@ -122,6 +113,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
 
         await _registry.RemoveAsync(key);
         _catalog.Remove(key);
+        Announce(new FunctionChange(FunctionChangeKind.Removed, @namespace, name, null));
 
         // Past this point the caller has been told "removed"; finish even if they hang up.
         await RemoveContainerAsync(@namespace, function.ContainerId, CancellationToken.None);
@@ -138,7 +130,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
 
         await RequireNamespaceAsync(@namespace, cancellationToken);
         var key = new FunctionKey(@namespace, name);
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (!_registry.TryGet(key, out var handle))
         {
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function: {key} not found");
@@ -170,7 +162,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
             return;
         }
 
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (IsCurrentContainer(key, containerId) && _registry.TryGet(key, out var handle) && handle.State == LifecycleState.Running)
         {
             Log.TaskExited(_logger, key, containerId, exitStatus);
@@ -221,7 +213,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
             }
 
             var container = await _runtime.GetContainerAsync(deployment.Namespace, containerId, cancellationToken);
-            var destination = await StartTaskAsync(deployment.Namespace, deployment.Name, containerId, cancellationToken);
+            var destination = await _starter.StartAsync(deployment.Namespace, deployment.Name, containerId, cancellationToken);
             var function = new DeployedFunction(deployment, containerId, container?.CreatedAt ?? _time.GetUtcNow());
             return new StartedFunction(function, destination, _time.GetElapsedTime(started));
         }
@@ -243,22 +235,6 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         }
     }
 
-    /// <summary>Task create + network + start, then waits for the port; returns the destination prefix.</summary>
-    internal async Task<string> StartTaskAsync(string @namespace, string function, string containerId, CancellationToken cancellationToken)
-    {
-        var task = await _runtime.StartTaskAsync(@namespace, containerId, cancellationToken);
-        var address = task.Address ?? throw new RuntimeException(RuntimeErrorKind.Internal, $"task of {containerId} has no IP address");
-        WatchLogs(@namespace, function, containerId);
-        await PortProbe.WaitUntilAcceptsAsync(address, _options.FunctionPort, _options.ReadinessTimeout, _time, cancellationToken);
-        return DestinationFor(address);
-    }
-
-    internal void WatchLogs(string @namespace, string function, string containerId) =>
-        _pump.Watch(@namespace, function, containerId, _runtime.LogPathFor(@namespace, containerId));
-
-    internal string DestinationFor(IPAddress address) =>
-        $"http://{address}:{_options.FunctionPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-
     internal async Task RemoveContainerAsync(string @namespace, string containerId, CancellationToken cancellationToken)
     {
         try
@@ -271,7 +247,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         }
         finally
         {
-            _pump.Unwatch(_runtime.LogPathFor(@namespace, containerId));
+            _logs.Unfollow(@namespace, containerId);
         }
     }
 
@@ -291,8 +267,24 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
     private async Task<ScaleToZeroSettings> ValidateAsync(FunctionSpec spec, CancellationToken cancellationToken)
     {
         _specs.Validate(spec);
+        foreach (var validator in _validators)
+        {
+            if (validator.Validate(spec) is { } reason)
+            {
+                throw new FunctionPlatformException(FunctionErrorKind.Invalid, reason);
+            }
+        }
+
         await RequireNamespaceAsync(spec.Namespace, cancellationToken);
         return ScaleToZeroSettings.Parse(spec.Labels, _scaleOptions);
+    }
+
+    private void Announce(FunctionChange change)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.OnFunctionChanged(change);
+        }
     }
 
     private async Task RequireNamespaceAsync(string @namespace, CancellationToken cancellationToken)
@@ -316,36 +308,20 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         };
     }
 
-    private async Task<Releaser> LockAsync(FunctionKey key, CancellationToken cancellationToken)
-    {
-        var gate = _locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        return new Releaser(gate);
-    }
-
     internal readonly record struct StartedFunction(DeployedFunction Function, string Destination, TimeSpan Elapsed);
-
-    private readonly struct Releaser(SemaphoreSlim gate) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            gate.Release();
-            return ValueTask.CompletedTask;
-        }
-    }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
+        [LoggerMessage(EventId = LogEvents.Deployed, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
         public static partial void Deployed(ILogger logger, FunctionKey function, string container, double milliseconds);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Updated {Function}: {OldContainer} replaced by {NewContainer}")]
+        [LoggerMessage(EventId = LogEvents.Updated, Level = LogLevel.Information, Message = "Updated {Function}: {OldContainer} replaced by {NewContainer}")]
         public static partial void Updated(ILogger logger, FunctionKey function, string oldContainer, string newContainer);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Removed {Function}")]
+        [LoggerMessage(EventId = LogEvents.Removed, Level = LogLevel.Information, Message = "Removed {Function}")]
         public static partial void Removed(ILogger logger, FunctionKey function);
 
-        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the next request starts it again")]
+        [LoggerMessage(EventId = LogEvents.TaskExited, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the next request starts it again")]
         public static partial void TaskExited(ILogger logger, FunctionKey function, string container, uint exitStatus);
     }
 }

@@ -27,17 +27,32 @@ public static class GatewayEndpointRouteBuilderExtensions
         var auth = services.GetRequiredService<BasicAuthenticator>();
 
         services.GetRequiredService<FunctionProxy>().Map(endpoints);
+        MapAsync(services, endpoints, auth);
         services.GetRequiredService<FunctionsEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<SecretsEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<NamespacesEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<LogsEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<SystemEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<UiEndpoints>().Map(endpoints, auth);
+        if (services.GetService<FaasD.Invocation.ITriggerCatalog>() is { } triggers)
+        {
+            Triggers.TriggersEndpoints.Map(endpoints, auth, triggers);
+        }
+
         if (services.GetRequiredService<IOptions<GatewayOptions>>().Value.MapMetrics)
         {
             endpoints.MapGet(MetricsEndpoints.Path, services.GetRequiredService<MetricsEndpoints>().WriteAsync);
         }
 
         return endpoints;
+    }
+
+    /// <summary><c>/async-function/</c> and <c>/system/queue</c> exist only when the host registered an async queue.</summary>
+    private static void MapAsync(IServiceProvider services, IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
+    {
+        if (services.GetService<FaasD.Invocation.IAsyncInvocationQueue>() is not null)
+        {
+            ActivatorUtilities.CreateInstance<AsyncFunctionEndpoint>(services).Map(endpoints, auth);
+        }
     }
 }

@@ -4,7 +4,7 @@ namespace FaasD.Functions.Deployment;
 /// A function's container id is its name (as faasd does), and <c>name.gN</c> for later generations so that an
 /// update can start the new container before the old one stops. Function names cannot contain dots.
 /// </summary>
-public static class ContainerNaming
+internal static class ContainerNaming
 {
     public const string FunctionLabel = "io.faasd.function";
     public const string GenerationLabel = "io.faasd.generation";

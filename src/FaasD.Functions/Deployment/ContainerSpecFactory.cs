@@ -6,7 +6,7 @@ using FaasD.Runtime;
 namespace FaasD.Functions.Deployment;
 
 /// <summary>Turns a deployment into what the runtime runs: env with fprocess, mounts for hosts/resolv/secrets, limits.</summary>
-public sealed class ContainerSpecFactory(FunctionPlatformOptions options, FileSecretStore secrets)
+internal sealed class ContainerSpecFactory(FunctionPlatformOptions options, FileSecretStore secrets)
 {
     public const string SecretsMountDir = "/var/openfaas/secrets";
 

@@ -1,4 +1,4 @@
 namespace FaasD.Functions.Deployment;
 
 /// <summary>A function's current configuration and the container that carries it.</summary>
-public sealed record DeployedFunction(StoredDeployment Deployment, string ContainerId, DateTimeOffset CreatedAt);
+internal sealed record DeployedFunction(StoredDeployment Deployment, string ContainerId, DateTimeOffset CreatedAt);

@@ -1,5 +1,6 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using FaasD.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -10,9 +11,10 @@ namespace FaasD.Functions.Deployment;
 /// as they are, frozen ones stay frozen, missing tasks (after a reboot or a crash) are started again, and
 /// leftovers of an update interrupted half-way (two generations of one function) are resolved to one.
 /// </summary>
-public sealed partial class FunctionRecovery(
+internal sealed partial class FunctionRecovery(
     IContainerRuntime runtime,
     FunctionPlatform platform,
+    TaskStarter starter,
     FunctionCatalog catalog,
     FunctionRegistry registry,
     INamespaceStore namespaces,
@@ -60,13 +62,11 @@ public sealed partial class FunctionRecovery(
                 switch (task.State)
                 {
                     case TaskState.Running when task.Address is not null:
-                        platform.WatchLogs(@namespace, deployment.Name, chosen.Container.Id);
-                        registry.Add(key, LifecycleState.Running, platform.DestinationFor(task.Address), settings);
+                        registry.Add(key, LifecycleState.Running, starter.Adopt(@namespace, deployment.Name, chosen.Container.Id, task.Address), settings);
                         summary.Adopted++;
                         break;
                     case TaskState.Paused when task.Address is not null:
-                        platform.WatchLogs(@namespace, deployment.Name, chosen.Container.Id);
-                        registry.Add(key, LifecycleState.Paused, platform.DestinationFor(task.Address), settings);
+                        registry.Add(key, LifecycleState.Paused, starter.Adopt(@namespace, deployment.Name, chosen.Container.Id, task.Address), settings);
                         summary.Frozen++;
                         break;
                     default:
@@ -82,7 +82,7 @@ public sealed partial class FunctionRecovery(
                 try
                 {
                     await runtime.StopTaskAsync(item.Key.Namespace, item.Function.ContainerId, TimeSpan.Zero, ct);
-                    var destination = await platform.StartTaskAsync(item.Key.Namespace, item.Key.Name, item.Function.ContainerId, ct);
+                    var destination = await starter.StartAsync(item.Key.Namespace, item.Key.Name, item.Function.ContainerId, ct);
                     registry.Add(item.Key, LifecycleState.Running, destination, item.Settings);
                     Interlocked.Increment(ref summary.Restarted);
                 }
@@ -118,25 +118,15 @@ public sealed partial class FunctionRecovery(
         return candidates[0];
     }
 
-    public sealed class RecoverySummary
-    {
-        public int Adopted;
-        public int Frozen;
-        public int Restarted;
-        public int Failed;
-
-        public override string ToString() => $"{Adopted} adopted, {Frozen} frozen, {Restarted} restarted, {Failed} failed";
-    }
-
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")]
+        [LoggerMessage(EventId = LogEvents.Foreign, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")]
         public static partial void Foreign(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")]
+        [LoggerMessage(EventId = LogEvents.DroppingGeneration, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")]
         public static partial void DroppingGeneration(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
+        [LoggerMessage(EventId = LogEvents.RecoveryRestartFailed, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
         public static partial void RestartFailed(ILogger logger, FunctionKey function, Exception exception);
     }
 }

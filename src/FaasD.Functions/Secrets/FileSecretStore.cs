@@ -8,7 +8,7 @@ namespace FaasD.Functions.Secrets;
 /// Secrets as files <c>&lt;root&gt;/&lt;namespace&gt;/&lt;name&gt;</c>, mode 0600 in 0700 directories,
 /// bind-mounted read-only into functions at /var/openfaas/secrets/&lt;name&gt;.
 /// </summary>
-public sealed class FileSecretStore(string root) : ISecretStore
+internal sealed class FileSecretStore(string root) : ISecretStore
 {
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

@@ -14,7 +14,7 @@ namespace FaasD.Gateway.Auth;
 /// Every failure (no header, another scheme such as faas-cli's empty <c>Bearer </c>, wrong credentials)
 /// answers 401 with <c>WWW-Authenticate: Basic realm="Restricted"</c> and the body <c>invalid credentials</c>.
 /// </summary>
-internal sealed class BasicAuthenticator
+internal sealed partial class BasicAuthenticator
 {
     private const int MaxDecodedLength = 1024;
     private static readonly byte[] s_unauthorizedBody = "invalid credentials"u8.ToArray();
@@ -118,20 +118,13 @@ internal sealed class BasicAuthenticator
         return response.Body.WriteAsync(s_unauthorizedBody, context.RequestAborted).AsTask();
     }
 
-    private static class Log
+    private static partial class Log
     {
-        private static readonly Action<ILogger, Exception?> s_noCredentials = LoggerMessage.Define(
-            LogLevel.Warning,
-            new EventId(100, "NoCredentials"),
-            "Basic auth is enabled but no user or password is configured: every /system request will be refused");
+        [LoggerMessage(EventId = LogEvents.NoCredentials, Level = LogLevel.Warning,
+            Message = "Basic auth is enabled but no user or password is configured: every /system request will be refused")]
+        public static partial void NoCredentials(ILogger logger);
 
-        private static readonly Action<ILogger, string, Exception?> s_rejected = LoggerMessage.Define<string>(
-            LogLevel.Information,
-            new EventId(101, "CredentialsRejected"),
-            "Rejected basic-auth credentials for {Path}");
-
-        public static void NoCredentials(ILogger logger) => s_noCredentials(logger, null);
-
-        public static void Rejected(ILogger logger, PathString path) => s_rejected(logger, path.Value ?? "", null);
+        [LoggerMessage(EventId = LogEvents.CredentialsRejected, Level = LogLevel.Information, Message = "Rejected basic-auth credentials for {Path}")]
+        public static partial void Rejected(ILogger logger, string path);
     }
 }

@@ -10,7 +10,7 @@ using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     /// <summary>
     /// How long a crashed create's snapshot stays protected. Long (containerd's client uses 24 h too), so the
@@ -143,7 +143,7 @@ public sealed partial class ContainerRuntime
         }
         catch (ContainerdException exception) when (exception.IsAlreadyExists())
         {
-            Log.OrphanSnapshotReplaced(_logger, scope.Namespace, key);
+            Log.OrphanSnapshotReplaced(_logger, key, scope.Namespace ?? string.Empty);
         }
 
         await IgnoreNotFoundAsync(async () => await scope.Snapshots.RemoveAsync(

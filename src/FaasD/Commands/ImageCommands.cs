@@ -3,6 +3,7 @@ using System.Diagnostics;
 using FaasD.Containerd;
 using FaasD.Containerd.Errors;
 using FaasD.Images;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Commands;
 
@@ -68,9 +69,11 @@ internal static class ImageCommands
         var error = result.InvocationConfiguration.Error;
         try
         {
-            using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = result.GetValue(socket)! });
-            var images = new ImageService(client, new ImageOptions { DockerConfigPath = result.GetValue(dockerConfig) ?? ImageOptions.DefaultDockerConfigPath });
-            await action(images, result.InvocationConfiguration.Output);
+            await using var services = new ServiceCollection()
+                .AddContainerdClient(result.GetValue(socket)!)
+                .AddImageService(new ImageOptions { DockerConfigPath = result.GetValue(dockerConfig) ?? ImageOptions.DefaultDockerConfigPath })
+                .BuildServiceProvider();
+            await action(services.GetRequiredService<IImageService>(), result.InvocationConfiguration.Output);
             return 0;
         }
         catch (Exception ex) when (ex is ImagePullException or ImageCommandException or ContainerdException)

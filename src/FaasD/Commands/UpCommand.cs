@@ -6,11 +6,9 @@ using FaasD.Hosting;
 using FaasD.Systemd;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Events;
 
 namespace FaasD.Commands;
 
@@ -63,7 +61,9 @@ internal static class UpCommand
                 gateway.BasicAuthPassword = credentials.Password;
                 gateway.UpstreamTimeout = settings.UpstreamTimeout;
                 gateway.Version = VersionCommand.Version;
+                gateway.MaxAsyncRequestBodySize = settings.QueueMaxBody;
             });
+            builder.Services.AddFaasDAsyncQueue(settings);
 
             await using var app = builder.Build();
             if (settings.MetricsPort > 0)

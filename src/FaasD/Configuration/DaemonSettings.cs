@@ -25,8 +25,16 @@ public sealed record DaemonSettings
     public string ComposeFile { get; init; } = "docker-compose.yaml";
     public bool StopServicesOnShutdown { get; init; }
     public int MetricsPort { get; init; } = 8082;
+    public string? NatsUrl { get; init; }
+    public int NatsConcurrency { get; init; } = 8;
+    public string Queue { get; init; } = "embedded";
+    public long QueueMaxBody { get; init; } = 4 * 1024 * 1024;
+    public int QueueMaxSize { get; init; } = 10_000;
+    public int QueueMaxInflight { get; init; } = 1;
+    public TimeSpan QueueAckWait { get; init; } = TimeSpan.FromSeconds(60);
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");
     public string CniConfPath => Path.Combine(CniConfDir, CniConfFile);
+    public string QueueDir => Path.Combine(StateDir, "queue");
 }

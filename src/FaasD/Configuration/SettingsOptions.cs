@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using FaasD.Functions.Scaling;
+using FaasD.Shared;
 
 namespace FaasD.Configuration;
 
@@ -37,6 +37,13 @@ public sealed class SettingsOptions
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
         MetricsPort = Add<int>("--metrics-port", "FAASD_METRICS_PORT", d.MetricsPort.ToString(CultureInfo.InvariantCulture), "Port of the Prometheus /metrics listener (same bind address as the gateway; 0 disables it).", ParseOptionalPort);
+        NatsUrl = Add<string>("--nats-url", "FAASD_NATS_URL", string.Empty, "NATS server for topic triggers, e.g. nats://127.0.0.1:4222 (functions annotated topic: <subject> are invoked per message; empty: off).", ParseNatsUrl);
+        NatsConcurrency = Add<int>("--nats-concurrency", "FAASD_NATS_CONCURRENCY", d.NatsConcurrency.ToString(CultureInfo.InvariantCulture), "NATS messages one function subscription handles at once (annotation faasd.topic.concurrency overrides).", ParsePositive);
+        Queue = Add<string>("--queue", "FAASD_QUEUE", d.Queue, "Async invocation queue: `embedded` (durable log under the state directory) or NATS JetStream URLs `nats://host:4222[,…]`.", ParseQueue);
+        QueueMaxBody = Add<long>("--queue-max-body", "FAASD_QUEUE_MAX_BODY", d.QueueMaxBody.ToString(CultureInfo.InvariantCulture), "Largest request body of an async call, in bytes; larger → 413.", ParsePositiveLong);
+        QueueMaxSize = Add<int>("--queue-max-size", "FAASD_QUEUE_MAX_SIZE", d.QueueMaxSize.ToString(CultureInfo.InvariantCulture), "Async calls queued or running at most; more → 429.", ParsePositiveInt);
+        QueueMaxInflight = Add<int>("--queue-max-inflight", "FAASD_QUEUE_MAX_INFLIGHT", d.QueueMaxInflight.ToString(CultureInfo.InvariantCulture), "Async calls of one function run at once (label com.openfaas.queue.max-inflight overrides).", ParsePositiveInt);
+        QueueAckWait = Add<TimeSpan>("--queue-ack-wait", "FAASD_QUEUE_ACK_WAIT", "60s", "JetStream: a call held by a daemon that stops answering is given to another after this (kept alive while it runs).", ParseDuration);
     }
 
     public Option<int> Port { get; }
@@ -60,6 +67,13 @@ public sealed class SettingsOptions
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
     public Option<int> MetricsPort { get; }
+    public Option<string> NatsUrl { get; }
+    public Option<int> NatsConcurrency { get; }
+    public Option<string> Queue { get; }
+    public Option<long> QueueMaxBody { get; }
+    public Option<int> QueueMaxSize { get; }
+    public Option<int> QueueMaxInflight { get; }
+    public Option<TimeSpan> QueueAckWait { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -94,6 +108,13 @@ public sealed class SettingsOptions
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
             MetricsPort = result.GetValue(MetricsPort),
+            NatsUrl = string.IsNullOrWhiteSpace(result.GetValue(NatsUrl)) ? null : result.GetValue(NatsUrl)!.Trim(),
+            NatsConcurrency = result.GetValue(NatsConcurrency),
+            Queue = result.GetValue(Queue)!,
+            QueueMaxBody = result.GetValue(QueueMaxBody),
+            QueueMaxSize = result.GetValue(QueueMaxSize),
+            QueueMaxInflight = result.GetValue(QueueMaxInflight),
+            QueueAckWait = result.GetValue(QueueAckWait),
         };
     }
 
@@ -106,6 +127,29 @@ public sealed class SettingsOptions
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    /// <summary>Empty, or comma-separated nats://, tls://, ws:// or wss:// URLs with a host.</summary>
+    private static string ParseNatsUrl(string text)
+    {
+        foreach (var url in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss") || uri.Host.Length == 0)
+            {
+                throw new FormatException("use nats://host:port (several: comma-separated)");
+            }
+        }
+
+        return text;
+    }
+
+    private static int ParsePositive(string text) =>
+        int.Parse(text, CultureInfo.InvariantCulture) is var value and > 0 ? value : throw new FormatException("use a whole number of 1 or more");
+    private static string ParseQueue(string text) =>
+        FaasD.Queue.AsyncQueueOptions.Validate(text) is { } problem ? throw new FormatException(problem) : text;
+    private static long ParsePositiveLong(string text) =>
+        long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
+    private static int ParsePositiveInt(string text) =>
+        int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
 
     private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
     {

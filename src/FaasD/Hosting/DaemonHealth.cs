@@ -1,5 +1,4 @@
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
+using FaasD.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Hosting;
@@ -13,10 +12,10 @@ internal static class DaemonHealth
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            await services.GetRequiredService<ContainerdClient>().Global.Version.VersionAsync(new(), cancellationToken: timeout.Token);
+            await services.GetRequiredService<IContainerRuntime>().GetVersionAsync(timeout.Token);
             return true;
         }
-        catch (ContainerdException)
+        catch (RuntimeException)
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FaasD.Invocation;
+using FaasD.Metrics;
 using FaasD.Queue.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,7 @@ internal sealed partial class CallbackSender : IDisposable
                 if (status < 500 && status != 429)
                 {
                     Log.Delivered(_logger, call.CallId, call.CallbackUrl!, status);
+                    FaasDMetrics.RecordAsyncCallback(call.Namespace, call.Name, "delivered");
                     return;
                 }
 
@@ -74,6 +76,7 @@ internal sealed partial class CallbackSender : IDisposable
             if (attempt == _attempts)
             {
                 Log.GaveUp(_logger, call.CallId, call.CallbackUrl!, attempt, failure);
+                FaasDMetrics.RecordAsyncCallback(call.Namespace, call.Name, "failed");
                 return;
             }
 

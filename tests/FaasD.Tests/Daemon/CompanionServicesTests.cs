@@ -146,8 +146,9 @@ internal sealed class CompanionServicesTests : DaemonFixture
         }
 
         Assert.That(ready, Is.True, $"prometheus /-/ready: {last}\n{Daemon.Output}");
-        var targets = await client.GetStringAsync(new Uri($"http://127.0.0.1:{_prometheusPort}/api/v1/targets"));
-        Assert.That(targets, Does.Contain("\"job\":\"faasd\"").And.Contain("gateway:8082"), "the scrape config mounted from the state directory is the one in use");
+        // The configuration prometheus loaded (its targets are discovered a moment later; the config is there at once).
+        var config = await client.GetStringAsync(new Uri($"http://127.0.0.1:{_prometheusPort}/api/v1/status/config"));
+        Assert.That(config, Does.Contain("job_name: faasd").And.Contain("gateway:8082"), "the scrape config mounted from the state directory is the one in use");
         Assert.That(Directory.Exists(Path.Combine(Daemon.StateDir, "volumes", "prometheus-data")), Is.True, "the TSDB lives in the named volume under the state directory");
     }
 

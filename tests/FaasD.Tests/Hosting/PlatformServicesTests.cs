@@ -2,6 +2,7 @@ using FaasD.Compose;
 using FaasD.Configuration;
 using FaasD.Functions;
 using FaasD.Functions.Abstractions;
+using FaasD.Gateway;
 using FaasD.Hosting;
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
@@ -28,9 +29,14 @@ public sealed class PlatformServicesTests
     [Test]
     public async Task Every_public_service_of_every_layer_resolves_from_the_daemon_wiring()
     {
+        // As `faasd up` wires them: the platform, the gateway (whose in-process invoker the triggers and the queue
+        // call) and the async queue.
+        var settings = new DaemonSettings { StateDir = _stateDir };
         var services = new ServiceCollection()
             .AddLogging()
-            .AddFaasDPlatform(new DaemonSettings { StateDir = _stateDir });
+            .AddFaasDPlatform(settings)
+            .AddFaasGateway(_ => { })
+            .AddFaasDAsyncQueue(settings);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var hosted = provider.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
@@ -44,7 +50,12 @@ public sealed class PlatformServicesTests
             Assert.That(provider.GetRequiredService<IComposeServices>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<IContainerRuntime>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<ILogCapture>(), Is.Not.Null);
-            Assert.That(hosted, Is.EquivalentTo(new[] { "Idler", "TaskExitWatcher", "ComposeShutdown" }));
+            Assert.That(provider.GetRequiredService<IContainerUsage>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<IFunctionUsage>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<FaasD.Invocation.IFunctionInvoker>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<FaasD.Invocation.IAsyncInvocationQueue>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<FaasD.Invocation.ITriggerCatalog>(), Is.Not.Null);
+            Assert.That(hosted, Is.EquivalentTo(new[] { "Idler", "TaskExitWatcher", "ComposeShutdown", "CronScheduler", "TriggerReconciler", "EmbeddedQueue" }));
         });
     }
 

@@ -5,7 +5,7 @@
 #   sudo ./install.sh --binary ./faasd   install a prebuilt native binary (dotnet publish src/FaasD -c Release)
 #   sudo FAASD_RELEASE_URL=https://.../faasd-linux-{arch}.tar.gz ./install.sh
 #   sudo ./install.sh --uninstall [--purge]
-#   sudo ./install.sh --with-services    also install docker-compose.yaml (nats with JetStream) as the daemon's services
+#   sudo ./install.sh --with-services    also install docker-compose.yaml (nats with JetStream, prometheus) and prometheus.yml as the daemon's services
 #
 # Where PID 1 is systemd, `faasd install` sets up faasd.service (Type=notify) through systemd's D-Bus API.
 # Elsewhere (containers, CI machines) containerd and `faasd up` are started in the background.
@@ -150,11 +150,26 @@ install_services() {
   if [ -f "$target" ] && ! cmp -s "$source" "$target"; then
     install -m 0644 "$source" "$target.new"
     say "kept your $target; the new one is $target.new (compare and move it into place)"
+    install_prometheus_config
     return
   fi
   install -m 0644 "$source" "$target"
-  say "installed $target (nats with JetStream on 127.0.0.1:4222, store in $state_dir/nats)"
+  say "installed $target (nats with JetStream on 127.0.0.1:4222, store in $state_dir/nats; prometheus on 127.0.0.1:9090)"
   say "to run the async queue on it: set FAASD_QUEUE=nats://127.0.0.1:4222 for the daemon"
+  install_prometheus_config
+}
+
+# The prometheus service mounts ./prometheus.yml from the state directory; a file already there is the user's.
+install_prometheus_config() {
+  local source target="$state_dir/prometheus.yml"
+  source="$(cd "$(dirname "$0")" && pwd)/prometheus.yml"
+  [ -f "$source" ] || die "--with-services: no prometheus.yml beside $0"
+  if [ -f "$target" ]; then
+    cmp -s "$source" "$target" || say "kept your $target"
+    return
+  fi
+  install -m 0644 "$source" "$target"
+  say "installed $target (the prometheus service's scrape config)"
 }
 
 print_login() {

@@ -52,12 +52,15 @@ internal sealed class BenchDaemon : IAsyncDisposable
         ContainerdSocket = containerdSocket;
         StateDir = Directory.CreateTempSubdirectory("faasd-bench-").FullName;
         Port = FreePort();
+        MetricsPort = FreePort();
         Directory.CreateDirectory(Path.Combine(StateDir, "cni"));
         File.WriteAllText(Path.Combine(StateDir, "cni", "10-openfaas.conflist"), Conflist);
     }
 
     public string StateDir { get; }
     public int Port { get; }
+    public int MetricsPort { get; }
+    public Uri MetricsAddress => new($"http://127.0.0.1:{MetricsPort.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>The daemon's VmRSS right after /healthz first answered.</summary>
     public long StartRssKb { get; private set; }
@@ -80,7 +83,8 @@ internal sealed class BenchDaemon : IAsyncDisposable
         }
 
         foreach (var arg in new[] { "up", "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--state-dir", StateDir,
-                     "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", _logLevel }.Concat(_extraArgs))
+                     "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", _logLevel,
+                     "--metrics-port", MetricsPort.ToString(CultureInfo.InvariantCulture) }.Concat(_extraArgs))
         {
             info.ArgumentList.Add(arg);
         }

@@ -127,6 +127,7 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
                      ("runtime", () => RuntimeBench.RunAsync(ctx, cts.Token)),
                      ("keepalive", () => KeepAliveBench.RunAsync(ctx, watchdog!, root, cts.Token)),
                      ("footprint", () => FootprintBench.RunAsync(ctx, faasd, cts.Token)),
+                     ("metrics", () => MetricsBench.RunAsync(ctx, cts.Token)),
                      ("triggers", () => TriggersBench.RunAsync(ctx, nats, cts.Token)),
                      ("async", () => AsyncBench.RunAsync(ctx, faasd, cts.Token)),
                  })

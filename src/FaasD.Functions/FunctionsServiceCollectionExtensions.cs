@@ -4,6 +4,7 @@ using FaasD.Functions.Logs;
 using FaasD.Functions.Namespaces;
 using FaasD.Functions.Scaling;
 using FaasD.Functions.Secrets;
+using FaasD.Functions.Usage;
 using FaasD.Functions.Waking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,7 +17,7 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>
     /// Registers the function platform: <see cref="IFunctionPlatform"/> (deploy, update, remove, scale, the hot-path
     /// endpoint lookup), <see cref="ISecretStore"/>, <see cref="INamespaceStore"/>, <see cref="ILogSource"/>,
-    /// <see cref="IFunctionRecovery"/> for start-up, and the background services that put idle functions to sleep
+    /// <see cref="IFunctionRecovery"/> for start-up, <see cref="IFunctionUsage"/> (CPU and memory per function), and the background services that put idle functions to sleep
     /// and notice tasks that exit. Needs <c>AddContainerRuntime</c>.
     /// </summary>
     public static IServiceCollection AddFunctionPlatform(
@@ -48,6 +49,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IFunctionPlatform>(sp => sp.GetRequiredService<FunctionPlatform>());
         services.AddSingleton<FunctionRecovery>();
         services.AddSingleton<IFunctionRecovery, FunctionStartup>();
+        services.TryAddSingleton<IFunctionUsage, FunctionUsageReader>();
 
         services.AddHostedService<Idler>();
         services.AddHostedService<TaskExitWatcher>();

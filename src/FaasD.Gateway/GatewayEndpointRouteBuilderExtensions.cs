@@ -8,6 +8,7 @@ using FaasD.Gateway.Namespaces;
 using FaasD.Gateway.Secrets;
 using FaasD.Gateway.SystemInfo;
 using FaasD.Gateway.Ui;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var systemEndpoints = services.GetRequiredService<SystemEndpoints>();
         systemEndpoints.MapSystem(system);
         systemEndpoints.Map(endpoints);
-        UiEndpoints.Map(endpoints.MapAuthenticatedGroup("/ui", auth));
+        services.GetRequiredService<UiEndpoints>().Map(endpoints.MapAuthenticatedGroup("/ui", auth));
         // /async-function/ and /system/queue exist only when the host registered an async queue.
         if (services.GetService<FaasD.Invocation.IAsyncInvocationQueue>() is not null)
         {
@@ -50,7 +51,7 @@ public static class GatewayEndpointRouteBuilderExtensions
 
         if (services.GetRequiredService<IOptions<GatewayOptions>>().Value.MapMetrics)
         {
-            MetricsEndpoints.Map(endpoints, services.GetRequiredService<InvocationMetrics>());
+            endpoints.MapGet(MetricsEndpoints.Path, services.GetRequiredService<MetricsEndpoints>().WriteAsync);
         }
 
         return endpoints;

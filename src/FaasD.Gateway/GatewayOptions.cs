@@ -48,8 +48,11 @@ public sealed class GatewayOptions
     /// <summary>Go-style architecture name (amd64, arm64, arm).</summary>
     public string Arch { get; set; } = GoArch(RuntimeInformation.OSArchitecture);
 
-    /// <summary>Serve Prometheus text on <c>/metrics</c> (no auth) on the gateway port.</summary>
-    public bool MapMetrics { get; set; } = true;
+    /// <summary>
+    /// Also serve Prometheus text on <c>/metrics</c> (no auth) on the gateway port. Off by default: metrics have
+    /// their own listener (<see cref="MetricsListenerApplicationBuilderExtensions.UseFaasMetricsListener"/>).
+    /// </summary>
+    public bool MapMetrics { get; set; }
 
     internal static string GoArch(Architecture architecture) => architecture switch
     {

@@ -45,6 +45,12 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<NamespacesEndpoints>();
         services.TryAddSingleton<LogsEndpoints>();
         services.TryAddSingleton<SystemEndpoints>();
+        services.TryAddSingleton<FunctionUsageSource>();
+        services.TryAddSingleton<PlatformGauges>();
+        services.TryAddSingleton<MetricsEndpoints>();
+        services.TryAddSingleton<FaasD.Gateway.Ui.UiAssets>();
+        services.TryAddSingleton<FaasD.Gateway.Ui.UiApiEndpoints>();
+        services.TryAddSingleton<FaasD.Gateway.Ui.UiEndpoints>();
         return services;
     }
 }

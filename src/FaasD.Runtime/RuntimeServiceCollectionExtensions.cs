@@ -1,6 +1,7 @@
 using FaasD.Containerd;
 using FaasD.Images;
 using FaasD.Network;
+using FaasD.Runtime.Cgroups;
 using FaasD.Runtime.Lifecycle;
 using FaasD.Runtime.Logs;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ public static class RuntimeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IContainerRuntime"/> (containers, tasks and namespaces on containerd, each task in its own
-    /// network namespace) and <see cref="ILogCapture"/> (the output of every task it starts, captured under
+    /// network namespace), <see cref="IContainerUsage"/> (CPU and memory of a task from its cgroup) and <see cref="ILogCapture"/> (the output of every task it starts, captured under
     /// <paramref name="logs"/>, by default beside the raw files). Needs <c>AddContainerdClient</c>,
     /// <c>AddContainerNetwork</c> and <c>AddImageService</c>.
     /// </summary>
@@ -31,6 +32,8 @@ public static class RuntimeServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RuntimeOptions>>(),
             LoggersOf(sp),
             sp.GetService<TimeProvider>()));
+
+        services.TryAddSingleton<IContainerUsage>(sp => new CgroupUsageReader(new CgroupHost(OptionsOf(sp)), OptionsOf(sp)));
 
         services.TryAddSingleton(sp => logs ?? new LogStoreOptions { Directory = Path.Combine(OptionsOf(sp).LogDirectory, "..", "functions") });
         services.TryAddSingleton(sp => new TaskLogFiles(OptionsOf(sp)));

@@ -87,7 +87,21 @@ internal sealed partial class FunctionHandle
             }
         }
 
-        Finish(transition, destination, error, _time.GetElapsedTime(started));
+        var elapsed = _time.GetElapsedTime(started);
+        if (error is null)
+        {
+            // Thaws and task starts are what a sleeping function's first caller waits for.
+            if (transition.Kind == TransitionKind.Resume)
+            {
+                FaasD.Metrics.FaasDMetrics.RecordWake(Key.Namespace, Key.Name, elapsed);
+            }
+            else if (transition.Kind == TransitionKind.Start)
+            {
+                FaasD.Metrics.FaasDMetrics.RecordColdStart(Key.Namespace, Key.Name, elapsed);
+            }
+        }
+
+        Finish(transition, destination, error, elapsed);
     }
 
     private void Finish(Transition transition, string? destination, string? error, TimeSpan elapsed)

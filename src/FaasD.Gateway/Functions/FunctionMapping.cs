@@ -24,7 +24,7 @@ internal static class FunctionMapping
         ReadOnlyRootFilesystem = body.ReadOnlyRootFilesystem,
     };
 
-    public static FunctionStatusDto ToStatus(FunctionInfo info, bool withAvailableReplicas, double invocationCount)
+    public static FunctionStatusDto ToStatus(FunctionInfo info, bool withAvailableReplicas, double invocationCount, FunctionUsage? usage = null)
     {
         var spec = info.Spec;
         return new FunctionStatusDto
@@ -45,6 +45,7 @@ internal static class FunctionMapping
             Replicas = info.Replicas > 0 ? (ulong)info.Replicas : 0,
             AvailableReplicas = withAvailableReplicas && info.AvailableReplicas > 0 ? (ulong)info.AvailableReplicas : 0,
             CreatedAt = info.CreatedAt,
+            Usage = usage is null ? null : new FunctionUsageDto { Cpu = usage.CpuMillicores, TotalMemoryBytes = usage.TotalMemoryBytes },
         };
     }
 

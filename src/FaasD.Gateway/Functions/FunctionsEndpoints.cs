@@ -20,6 +20,7 @@ internal sealed partial class FunctionsEndpoints(
     ISecretStore secrets,
     NamespaceResolver namespaces,
     InvocationMetrics metrics,
+    FunctionUsageSource usage,
     IOptions<GatewayOptions> options,
     ILogger<FunctionsEndpoints> logger)
 {
@@ -57,7 +58,8 @@ internal sealed partial class FunctionsEndpoints(
         foreach (var function in functions)
         {
             var count = metrics.InvocationCount(function.Spec.Namespace, function.Spec.Name);
-            items.Add(FunctionMapping.ToStatus(function, withAvailableReplicas: false, count));
+            var used = await usage.GetAsync(function.Spec.Namespace, function.Spec.Name, context.RequestAborted);
+            items.Add(FunctionMapping.ToStatus(function, withAvailableReplicas: false, count, used));
         }
 
         await GatewayResponses.WriteJsonAsync(context, items, GatewayJsonContext.Default.ListFunctionStatusDto);
@@ -97,7 +99,9 @@ internal sealed partial class FunctionsEndpoints(
         }
 
         await GatewayResponses.WriteJsonAsync(
-            context, FunctionMapping.ToStatus(function, withAvailableReplicas: true, invocationCount: 0), GatewayJsonContext.Default.FunctionStatusDto);
+            context,
+            FunctionMapping.ToStatus(function, withAvailableReplicas: true, invocationCount: 0, await UsageUnlessDeclinedAsync(context, function)),
+            GatewayJsonContext.Default.FunctionStatusDto);
     }
 
     internal Task DeployAsync(HttpContext context) => DeployOrUpdateAsync(context, update: false);
@@ -238,6 +242,12 @@ internal sealed partial class FunctionsEndpoints(
         GatewayResponses.Status(context, StatusCodes.Status200OK);
     }
 
+    /// <summary>The gateway's own readiness checks send <c>usage=false</c>: they skip the cgroup reads.</summary>
+    private async Task<FunctionUsage?> UsageUnlessDeclinedAsync(HttpContext context, FunctionInfo function) =>
+        context.Request.Query["usage"].ToString() is "false" or "0"
+            ? null
+            : await usage.GetAsync(function.Spec.Namespace, function.Spec.Name, context.RequestAborted);
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "{Action} function {Name}.{Namespace} from {Image}")]
@@ -249,4 +259,5 @@ internal sealed partial class FunctionsEndpoints(
         [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Scaled function {Name}.{Namespace} to {Replicas}")]
         public static partial void Scaled(ILogger logger, string name, string @namespace, int replicas);
     }
+
 }

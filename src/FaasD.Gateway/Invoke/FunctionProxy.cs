@@ -97,7 +97,7 @@ internal sealed partial class FunctionProxy(
             }
 
             var counters = metrics.For(target.Namespace, target.Name);
-            counters.OnStarted();
+            var started = counters.OnStarted();
             if (lease.Status != EndpointStatus.Ready || lease.DestinationPrefix is null)
             {
                 await WriteNotReadyAsync(context, target, lease);
@@ -107,7 +107,7 @@ internal sealed partial class FunctionProxy(
                 await ForwardAsync(context, target, lease.DestinationPrefix);
             }
 
-            counters.OnCompleted(context.Response.StatusCode);
+            counters.OnCompleted(context.Response.StatusCode, started);
         }
     }
 

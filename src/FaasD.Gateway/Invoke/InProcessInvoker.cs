@@ -34,11 +34,11 @@ internal sealed partial class InProcessInvoker(
         }
 
         var counters = metrics.For(request.Namespace, request.Name);
-        counters.OnStarted();
+        var started = counters.OnStarted();
         var response = lease.Status == EndpointStatus.Ready && lease.DestinationPrefix is { } prefix
             ? await SendAsync(request, prefix, cancellationToken)
             : Failed(lease.Status == EndpointStatus.Timeout ? 504 : 503, lease.Reason ?? $"No endpoints available for: {request.Name}.");
-        counters.OnCompleted(response.StatusCode);
+        counters.OnCompleted(response.StatusCode, started);
         return response;
     }
 

@@ -47,9 +47,17 @@ internal sealed class FunctionStatusDto
     [JsonPropertyName("invocationCount")] public double InvocationCount { get; set; }
     [JsonPropertyName("replicas")] public ulong Replicas { get; set; }
     [JsonPropertyName("availableReplicas")] public ulong AvailableReplicas { get; set; }
+    [JsonPropertyName("usage")] public FunctionUsageDto? Usage { get; set; }
 
     [JsonPropertyName("createdAt"), JsonIgnore(Condition = JsonIgnoreCondition.Never), JsonConverter(typeof(Rfc3339TimeConverter))]
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>faas-provider's FunctionUsage: CPU in millicores (1000 = one core) and the memory working set.</summary>
+internal sealed class FunctionUsageDto
+{
+    [JsonPropertyName("cpu")] public double Cpu { get; set; }
+    [JsonPropertyName("totalMemoryBytes")] public double TotalMemoryBytes { get; set; }
 }
 
 internal sealed class DeleteFunctionRequest

@@ -1,19 +1,34 @@
-using System.Text;
-using Microsoft.AspNetCore.Builder;
+using FaasD.Metrics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace FaasD.Gateway.Metrics;
 
-/// <summary>GET /metrics: Prometheus text, no auth (upstream serves it on a separate :8082 listener; here it shares the port).</summary>
-internal static class MetricsEndpoints
+/// <summary>
+/// <c>GET /metrics</c>: Prometheus text of the daemon's registry, no auth, after refreshing the series read from
+/// the platform. Served on the metrics listener (like the OpenFaaS gateway's :8082), not the API port.
+/// </summary>
+internal sealed class MetricsEndpoints(PlatformGauges gauges)
 {
-    public static void Map(IEndpointRouteBuilder endpoints, InvocationMetrics metrics) =>
-        endpoints.MapGet("/metrics", context =>
+    public const string Path = "/metrics";
+
+    public async Task WriteAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
-            var text = new StringBuilder(1024);
-            metrics.WritePrometheus(text);
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            return context.Response.WriteAsync(text.ToString(), context.RequestAborted);
-        });
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = "GET, HEAD";
+            return;
+        }
+
+        await gauges.RefreshAsync(context.RequestAborted);
+        response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        if (HttpMethods.IsHead(request.Method))
+        {
+            return;
+        }
+
+        await FaasDMetrics.Registry.CollectAndExportAsTextAsync(response.Body, context.RequestAborted);
+    }
 }

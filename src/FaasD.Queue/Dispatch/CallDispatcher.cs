@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FaasD.Invocation;
+using FaasD.Metrics;
 
 namespace FaasD.Queue.Dispatch;
 
@@ -10,7 +11,8 @@ namespace FaasD.Queue.Dispatch;
 ///   SubmitAfter(delay) ─── timer ───┘                                                        │
 ///                                         a finished call pumps its lane again ◄─────────────┘
 /// </code>
-/// A call waiting for a retry takes no slot. Lanes are cheap and stay for the life of the daemon.
+/// A call waiting for a retry takes no slot. Lanes are cheap and stay for the life of the daemon. Every change of
+/// the calls held and not running (waiting or delayed, all lanes) is reported as <c>faasd_async_queue_depth</c>.
 /// </summary>
 internal sealed class CallDispatcher(CallRunner runner, FunctionQueueSettingsSource settings, TimeProvider time) : IAsyncDisposable
 {
@@ -18,6 +20,8 @@ internal sealed class CallDispatcher(CallRunner runner, FunctionQueueSettingsSou
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private int _disposed;
+    private readonly Lock _queuedGate = new();
+    private long _queued;
 
     public void Submit(ICallDelivery delivery)
     {
@@ -27,6 +31,7 @@ internal sealed class CallDispatcher(CallRunner runner, FunctionQueueSettingsSou
             lane.Waiting.Enqueue(delivery);
         }
 
+        QueuedChanged(1);
         Pump(lane);
     }
 
@@ -41,6 +46,7 @@ internal sealed class CallDispatcher(CallRunner runner, FunctionQueueSettingsSou
 
         var lane = LaneOf(delivery);
         Interlocked.Increment(ref lane.Delayed);
+        QueuedChanged(1);
         Track(DelayThenSubmitAsync(lane, delivery, delay));
     }
 
@@ -85,6 +91,8 @@ internal sealed class CallDispatcher(CallRunner runner, FunctionQueueSettingsSou
                 lane.Waiting.Clear();
             }
 
+            QueuedChanged(-held.Length);
+
             foreach (var delivery in held)
             {
                 await delivery.AbandonAsync(CancellationToken.None);
@@ -103,6 +111,7 @@ internal sealed class CallDispatcher(CallRunner runner, FunctionQueueSettingsSou
         catch (OperationCanceledException)
         {
             Interlocked.Decrement(ref lane.Delayed);
+            QueuedChanged(-1);
             await delivery.AbandonAsync(CancellationToken.None);
             return;
         }
@@ -159,6 +168,7 @@ internal sealed class CallDispatcher(CallRunner runner, FunctionQueueSettingsSou
                 lane.Running++;
             }
 
+            QueuedChanged(-1);
             Track(RunAsync(lane, next));
         }
 
@@ -182,6 +192,28 @@ internal sealed class CallDispatcher(CallRunner runner, FunctionQueueSettingsSou
             }
 
             Pump(lane);
+        }
+    }
+
+    /// <summary>Calls held by the dispatcher and not running; the gauge follows every change.</summary>
+    internal long Queued
+    {
+        get
+        {
+            lock (_queuedGate)
+            {
+                return _queued;
+            }
+        }
+    }
+
+    /// <summary>Under a lock so that concurrent changes cannot leave the gauge at an older value than the count.</summary>
+    private void QueuedChanged(long delta)
+    {
+        lock (_queuedGate)
+        {
+            _queued += delta;
+            FaasDMetrics.SetAsyncQueueDepth(_queued);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FaasD.Invocation;
+using FaasD.Metrics;
 using FaasD.Queue.Model;
 using Microsoft.Extensions.Logging;
 
@@ -35,6 +36,7 @@ internal sealed partial class CallRunner(
                 var delay = limits.Retry.Backoff(attempt, response.Header("Retry-After"), time.GetUtcNow());
                 Log.Retrying(logger, call.CallId, call.Name, call.Namespace, response.StatusCode, attempt, limits.Retry.Attempts, delay.TotalSeconds);
                 await delivery.RetryLaterAsync(attempt, delay, cancellationToken);
+                FaasDMetrics.RecordAsyncRetry(call.Namespace, call.Name);
                 return;
             }
 

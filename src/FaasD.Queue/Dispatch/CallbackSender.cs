@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using FaasD.Invocation;
+using FaasD.Metrics;
 using FaasD.Queue.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -73,6 +74,7 @@ internal sealed partial class CallbackSender : IDisposable
                 if (status < 500 && status != 429)
                 {
                     Log.Delivered(_logger, call.CallId, call.CallbackUrl!, status);
+                    FaasDMetrics.RecordAsyncCallback(call.Namespace, call.Name, "delivered");
                     return;
                 }
 
@@ -90,6 +92,7 @@ internal sealed partial class CallbackSender : IDisposable
             if (attempt == _attempts)
             {
                 Log.GaveUp(_logger, call.CallId, call.CallbackUrl!, attempt, failure);
+                FaasDMetrics.RecordAsyncCallback(call.Namespace, call.Name, "failed");
                 return;
             }
 

@@ -8,15 +8,21 @@ internal sealed class ImageServiceSource(IImageService images) : IImageSource
 {
     public async Task EnsureAsync(string @namespace, string image, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            if (!await images.IsPresentAsync(@namespace, image, cancellationToken))
+            if (await images.IsPresentAsync(@namespace, image, cancellationToken))
             {
-                await images.PullAsync(@namespace, image, cancellationToken);
+                FaasD.Metrics.FaasDMetrics.RecordImagePull("cached", System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                return;
             }
+
+            await images.PullAsync(@namespace, image, cancellationToken);
+            FaasD.Metrics.FaasDMetrics.RecordImagePull("pulled", System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
         catch (ImagePullException exception)
         {
+            FaasD.Metrics.FaasDMetrics.RecordImagePull("failed", System.Diagnostics.Stopwatch.GetElapsedTime(started));
             throw new RuntimeException(KindOf(exception.Kind), exception.Message, exception);
         }
     }

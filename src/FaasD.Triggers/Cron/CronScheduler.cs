@@ -1,4 +1,5 @@
 using FaasD.Invocation;
+using FaasD.Metrics;
 using FaasD.Triggers.Annotations;
 using FaasD.Triggers.Dispatch;
 using FaasD.Triggers.Sync;
@@ -190,6 +191,11 @@ internal sealed partial class CronScheduler(TriggerDispatcher dispatcher, TimePr
             {
                 job.InFlight--;
                 job.LastStatus = status ?? job.LastStatus;
+            }
+
+            if (status is { } code)
+            {
+                FaasDMetrics.RecordCronRun(job.Key.Namespace, job.Key.Name, code);
             }
         }
     }

@@ -33,6 +33,11 @@ internal static class UpCommand
         Log.Logger = DaemonLogging.CreateLogger(settings);
         try
         {
+            if (settings.MetricsPort == settings.Port)
+            {
+                throw new StartupException($"--metrics-port {settings.MetricsPort} is the gateway's --port: choose another port, or 0 to disable metrics");
+            }
+
             var credentials = await StateDirectory.PrepareAsync(settings, cancellationToken);
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseKestrel(kestrel =>
@@ -41,6 +46,10 @@ internal static class UpCommand
                 kestrel.Limits.MaxRequestHeadersTotalSize = (int)Math.Min(settings.MaxRequestHeaderSize, int.MaxValue);
                 kestrel.Limits.RequestHeadersTimeout = settings.RequestHeadersTimeout;
                 kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port);
+                if (settings.MetricsPort > 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.MetricsPort);
+                }
             });
             builder.Logging.ClearProviders();
             builder.Services.AddSerilog();
@@ -60,9 +69,18 @@ internal static class UpCommand
             builder.Services.AddFaasDAsyncQueue(settings);
 
             await using var app = builder.Build();
+            if (settings.MetricsPort > 0)
+            {
+                app.UseFaasMetricsListener(settings.MetricsPort);
+            }
+
             app.MapFaasGateway();
             await DaemonStartup.RunAsync(app.Services, cancellationToken);
             Log.Information("FaasD {Version} serving the OpenFaaS API on {Address}:{Port}", VersionCommand.Version, settings.BindAddress, settings.Port);
+            if (settings.MetricsPort > 0)
+            {
+                Log.Information("Prometheus metrics on {Address}:{MetricsPort}/metrics", settings.BindAddress, settings.MetricsPort);
+            }
             await app.RunAsync();
             return 0;
         }

@@ -25,6 +25,7 @@ public sealed record DaemonSettings
     public string ComposeFile { get; init; } = "docker-compose.yaml";
     public bool StopServicesOnShutdown { get; init; }
     public int NetnsPoolSize { get; init; } = 2;
+    public int MetricsPort { get; init; } = 8082;
     public string? NatsUrl { get; init; }
     public int NatsConcurrency { get; init; } = 8;
     public string Queue { get; init; } = "embedded";

@@ -38,6 +38,7 @@ public sealed class SettingsOptions
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
         NetnsPoolSize = Add<int>("--netns-pool-size", "FAASD_NETNS_POOL_SIZE", d.NetnsPoolSize.ToString(CultureInfo.InvariantCulture), "Network namespaces kept attached to the bridge in advance, so a cold start or deploy skips CNI ADD (0: off).", ParsePoolSize);
+        MetricsPort = Add<int>("--metrics-port", "FAASD_METRICS_PORT", d.MetricsPort.ToString(CultureInfo.InvariantCulture), "Port of the Prometheus /metrics listener (same bind address as the gateway; 0 disables it).", ParseOptionalPort);
         NatsUrl = Add<string>("--nats-url", "FAASD_NATS_URL", string.Empty, "NATS server for topic triggers, e.g. nats://127.0.0.1:4222 (functions annotated topic: <subject> are invoked per message; empty: off).", ParseNatsUrl);
         NatsConcurrency = Add<int>("--nats-concurrency", "FAASD_NATS_CONCURRENCY", d.NatsConcurrency.ToString(CultureInfo.InvariantCulture), "NATS messages one function subscription handles at once (annotation faasd.topic.concurrency overrides).", ParsePositive);
         Queue = Add<string>("--queue", "FAASD_QUEUE", d.Queue, "Async invocation queue: `embedded` (durable log under the state directory) or NATS JetStream URLs `nats://host:4222[,…]`.", ParseQueue);
@@ -75,6 +76,7 @@ public sealed class SettingsOptions
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
     public Option<int> NetnsPoolSize { get; }
+    public Option<int> MetricsPort { get; }
     public Option<string> NatsUrl { get; }
     public Option<int> NatsConcurrency { get; }
     public Option<string> Queue { get; }
@@ -123,6 +125,7 @@ public sealed class SettingsOptions
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
             NetnsPoolSize = result.GetValue(NetnsPoolSize),
+            MetricsPort = result.GetValue(MetricsPort),
             NatsUrl = string.IsNullOrWhiteSpace(result.GetValue(NatsUrl)) ? null : result.GetValue(NatsUrl)!.Trim(),
             NatsConcurrency = result.GetValue(NatsConcurrency),
             Queue = result.GetValue(Queue)!,
@@ -139,6 +142,11 @@ public sealed class SettingsOptions
             ContainerdRoot = result.GetValue(ContainerdRoot)!,
         };
     }
+
+    private static int ParseOptionalPort(string text) =>
+        int.Parse(text, CultureInfo.InvariantCulture) is var port and >= 0 and <= 65535
+            ? port
+            : throw new FormatException("use a port between 1 and 65535, or 0 to disable");
 
     private static TimeSpan ParseDuration(string text) =>
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero

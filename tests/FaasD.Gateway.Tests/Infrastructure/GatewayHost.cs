@@ -17,13 +17,15 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private GatewayHost(WebApplication app, Uri baseAddress, FakeFunctionPlatform platform, FakeSecretStore secrets, FakeNamespaceStore namespaces, FakeLogSource logs)
+    private GatewayHost(WebApplication app, Uri baseAddress, FakeFunctionPlatform platform, FakeSecretStore secrets, FakeNamespaceStore namespaces, FakeLogSource logs, FakeFunctionUsage usage, Uri metricsAddress)
     {
+        MetricsAddress = metricsAddress;
         _app = app;
         Platform = platform;
         SecretStore = secrets;
         NamespaceStore = namespaces;
         LogSource = logs;
+        Usage = usage;
         BaseAddress = baseAddress;
         Client = CreateClient(authenticated: true);
         Anonymous = CreateClient(authenticated: false);
@@ -40,6 +42,11 @@ internal sealed class GatewayHost : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public IServiceProvider Services => _app.Services;
+    /// <summary>The Prometheus listener (its own port, like the daemon's --metrics-port).</summary>
+    public Uri MetricsAddress { get; }
+
+    /// <summary>CPU and memory the fake platform reports per function (key: name.namespace).</summary>
+    public FakeFunctionUsage Usage { get; }
 
     /// <summary>Sends the saved basic-auth credentials, like faas-cli after login.</summary>
     public HttpClient Client { get; }
@@ -51,7 +58,8 @@ internal sealed class GatewayHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var metricsPort = FreePort();
+        builder.WebHost.UseUrls("http://127.0.0.1:0", $"http://127.0.0.1:{metricsPort}");
         var platform = new FakeFunctionPlatform();
         var secrets = new FakeSecretStore();
         var namespaces = new FakeNamespaceStore();
@@ -60,6 +68,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<ISecretStore>(secrets);
         builder.Services.AddSingleton<INamespaceStore>(namespaces);
         builder.Services.AddSingleton<ILogSource>(logs);
+        var usage = new FakeFunctionUsage();
+        builder.Services.AddSingleton<IFunctionUsage>(usage);
         services?.Invoke(builder.Services);
         builder.Services.AddFaasGateway(options =>
         {
@@ -72,9 +82,11 @@ internal sealed class GatewayHost : IAsyncDisposable
         });
 
         var app = builder.Build();
+        app.UseFaasMetricsListener(metricsPort);
         app.MapFaasGateway();
         await app.StartAsync();
-        var host = new GatewayHost(app, new Uri(app.Urls.First()), platform, secrets, namespaces, logs);
+        var gatewayUrl = app.Urls.Select(url => new Uri(url)).First(url => url.Port != metricsPort);
+        var host = new GatewayHost(app, gatewayUrl, platform, secrets, namespaces, logs, usage, new Uri($"http://127.0.0.1:{metricsPort}"));
         host.Reset();
         return host;
     }
@@ -85,6 +97,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         SecretStore.Secrets.Clear();
         NamespaceStore.Reset();
         LogSource.Reset();
+        Usage.Values.Clear();
     }
 
     public HttpClient CreateClient(bool authenticated)
@@ -101,6 +114,13 @@ internal sealed class GatewayHost : IAsyncDisposable
         }
 
         return client;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -28,29 +28,12 @@ internal sealed class SystemEndpointsTests : GatewayTestBase
     }
 
     [Test]
-    public async Task Ui_ServesPlaceholderPage()
+    public async Task Ui_ServesThePortalPage()
     {
         using var response = await Client.GetAsync("/ui/");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
-        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("portal is not bundled"));
-    }
-
-    [Test]
-    public async Task Metrics_CountsInvocationsByCode()
-    {
-        Gateway.Platform.Add("echo");
-        using (await Gateway.Anonymous.GetAsync("/function/echo"))
-        using (await Gateway.Anonymous.GetAsync("/function/echo/status/404"))
-        {
-        }
-
-        using var response = await Gateway.Anonymous.GetAsync("/metrics");
-        var text = await response.Content.ReadAsStringAsync();
-
-        Assert.That(text, Does.Contain("gateway_function_invocation_total{code=\"200\",function_name=\"echo.openfaas-fn\"} 1\n"));
-        Assert.That(text, Does.Contain("gateway_function_invocation_total{code=\"404\",function_name=\"echo.openfaas-fn\"} 1\n"));
-        Assert.That(text, Does.Contain("gateway_function_invocation_started{function_name=\"echo.openfaas-fn\"} 2\n"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("<script src=\"app.js\" defer></script>"));
     }
 }

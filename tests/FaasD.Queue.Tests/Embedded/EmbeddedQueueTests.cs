@@ -93,6 +93,43 @@ internal sealed class EmbeddedQueueTests
     }
 
     [Test]
+    public async Task The_queue_depth_gauge_follows_calls_waiting_and_returns_to_zero_when_drained()
+    {
+        var gate = new TaskCompletionSource<InvocationResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var invoker = new FakeInvoker { Answer = (_, _, ct) => gate.Task.WaitAsync(ct) };
+        var platform = new FakePlatform();
+        platform.Labels["gauged"] = new() { ["com.openfaas.queue.max-inflight"] = "2" };
+        await using var queue = await QueueHost.StartAsync(_dir, invoker, platform);
+
+        for (var i = 0; i < 7; i++)
+        {
+            await queue.Queue.EnqueueAsync(Call("gauged", i), CancellationToken.None);
+        }
+
+        await WaitUntil(() => invoker.Inflight == 2);
+        Assert.That(await MetricValues.ReadAsync("faasd_async_queue_depth"), Is.EqualTo(5), "7 accepted, 2 running");
+
+        gate.SetResult(new InvocationResponse { StatusCode = 200 });
+        await WaitUntil(() => invoker.CallCount == 7 && queue.Queue.DepthAsync(CancellationToken.None).Result.Count == 0);
+        Assert.That(await MetricValues.ReadAsync("faasd_async_queue_depth"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Each_retry_of_a_call_counts_in_the_retries_series_of_its_function()
+    {
+        var platform = new FakePlatform();
+        platform.Labels["retried"] = new() { ["com.openfaas.retry.attempts"] = "3", ["com.openfaas.retry.min_wait"] = "1ms", ["com.openfaas.retry.codes"] = "503" };
+        var invoker = new FakeInvoker { Answer = (_, n, _) => Task.FromResult(new InvocationResponse { StatusCode = n < 3 ? 503 : 200 }) };
+        var before = await MetricValues.ReadAsync("faasd_async_retries_total", ("function_name", "retried.openfaas-fn"));
+        await using var queue = await QueueHost.StartAsync(_dir, invoker, platform);
+
+        await queue.Queue.EnqueueAsync(Call("retried", 0), CancellationToken.None);
+        await WaitUntil(() => invoker.CallCount == 3 && queue.Queue.DepthAsync(CancellationToken.None).Result.Count == 0);
+
+        Assert.That(await MetricValues.ReadAsync("faasd_async_retries_total", ("function_name", "retried.openfaas-fn")) - before, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task The_call_reaches_the_function_with_its_headers_path_and_the_queue_worker_user_agent()
     {
         var invoker = new FakeInvoker();

@@ -15,9 +15,10 @@ using NUnit.Framework;
 namespace FaasD.Tests.Daemon;
 
 /// <summary>
-/// The repository's own docker-compose.yaml, installed the way <c>install.sh --with-services</c> does, brings nats
-/// (JetStream) up under the daemon, and the daemon's async queue runs on it. A <c>.env</c> beside the file points it
-/// at a locally built image (Debian's nats-server) and a free port: the file itself is used unchanged.
+/// The repository's own docker-compose.yaml, installed the way <c>install.sh --with-services</c> does (with
+/// prometheus.yml beside it), brings nats (JetStream) and prometheus up under the daemon, and the daemon's async
+/// queue runs on nats. A <c>.env</c> beside the file points both services at locally built images (Debian's
+/// nats-server and prometheus) and free ports: the file itself is used unchanged.
 /// </summary>
 [Integration]
 [NonParallelizable]
@@ -25,7 +26,11 @@ internal sealed class CompanionServicesTests : DaemonFixture
 {
     private const string ServicesNamespace = "openfaas";
     private const string NatsService = "nats";
+    private const string PrometheusService = "prometheus";
+    private const string PrometheusBinary = "/usr/bin/prometheus";
+    private static readonly string[] s_services = [NatsService, PrometheusService];
     private readonly int _natsPort = FreePort();
+    private readonly int _prometheusPort = FreePort();
 
     protected override IReadOnlyDictionary<string, string> DaemonEnvironment => new Dictionary<string, string>
     {
@@ -40,28 +45,41 @@ internal sealed class CompanionServicesTests : DaemonFixture
             Assert.Ignore($"{NatsServerProcess.Binary} is not installed (apt-get install nats-server)");
         }
 
+        if (!File.Exists(PrometheusBinary))
+        {
+            Assert.Ignore($"{PrometheusBinary} is not installed (apt-get install prometheus)");
+        }
+
         await using (var runtime = new ServiceRuntime(Path.Combine(stateDir, "cni", "10-openfaas.conflist")))
         {
-            if ((await runtime.Runtime.ListContainersAsync(ServicesNamespace, CancellationToken.None)).Any(c => c.Id == NatsService))
+            if ((await runtime.Runtime.ListContainersAsync(ServicesNamespace, CancellationToken.None)).FirstOrDefault(c => s_services.Contains(c.Id)) is { } existing)
             {
-                Assert.Ignore("a compose service named nats already runs on this containerd; not touching it");
+                Assert.Ignore($"a compose service named {existing.Id} already runs on this containerd; not touching it");
             }
         }
 
         var contents = await new ImageContents().AddBinaryWithLibrariesAsync(NatsServerProcess.Binary, "/nats-server");
         var image = await TestImages.BuildAndPushAsync("nats-server", contents, new TestImageConfig { Entrypoint = ["/nats-server"], ExposedPorts = ["4222/tcp"] });
+        var prometheusContents = await new ImageContents().AddBinaryWithLibrariesAsync(PrometheusBinary, "/bin/prometheus");
+        var prometheus = await TestImages.BuildAndPushAsync("prometheus", prometheusContents, new TestImageConfig { Entrypoint = ["/bin/prometheus"], ExposedPorts = ["9090/tcp"] });
         File.Copy(Path.Combine(RepositoryRoot(), "docker-compose.yaml"), Path.Combine(stateDir, "docker-compose.yaml"));
-        await File.WriteAllTextAsync(Path.Combine(stateDir, ".env"), $"FAASD_NATS_IMAGE={image.Reference}\nFAASD_NATS_PORT={_natsPort}\n");
+        File.Copy(Path.Combine(RepositoryRoot(), "prometheus.yml"), Path.Combine(stateDir, "prometheus.yml"));
+        await File.WriteAllTextAsync(
+            Path.Combine(stateDir, ".env"),
+            $"FAASD_NATS_IMAGE={image.Reference}\nFAASD_NATS_PORT={_natsPort}\nFAASD_PROMETHEUS_IMAGE={prometheus.Reference}\nFAASD_PROMETHEUS_PORT={_prometheusPort}\n");
     }
 
-    /// <summary>The nats service outlives the daemon by design; the test removes the one it started.</summary>
+    /// <summary>The services outlive the daemon by design; the test removes the ones it started.</summary>
     protected override async Task AfterDaemonStoppedAsync()
     {
         await using var runtime = new ServiceRuntime(Path.Combine(Daemon.CniDir, "10-openfaas.conflist"));
-        if ((await runtime.Runtime.ListContainersAsync(ServicesNamespace, CancellationToken.None)).Any(c => c.Id == NatsService))
+        foreach (var container in await runtime.Runtime.ListContainersAsync(ServicesNamespace, CancellationToken.None))
         {
-            await runtime.Runtime.StopTaskAsync(ServicesNamespace, NatsService, TimeSpan.FromSeconds(1), CancellationToken.None);
-            await runtime.Runtime.DeleteContainerAsync(ServicesNamespace, NatsService, CancellationToken.None);
+            if (s_services.Contains(container.Id))
+            {
+                await runtime.Runtime.StopTaskAsync(ServicesNamespace, container.Id, TimeSpan.FromSeconds(1), CancellationToken.None);
+                await runtime.Runtime.DeleteContainerAsync(ServicesNamespace, container.Id, CancellationToken.None);
+            }
         }
     }
 
@@ -100,6 +118,38 @@ internal sealed class CompanionServicesTests : DaemonFixture
         Assert.That(callback.Header("X-Function-Status"), Is.EqualTo("200"));
         Assert.That(callback.Body, Does.Contain("query: compose"));
         Assert.That(Directory.Exists(Path.Combine(Daemon.StateDir, "nats", "jetstream")), Is.True, "the JetStream store is under the state directory");
+    }
+
+    [Test]
+    public async Task The_top_level_compose_file_brings_prometheus_up_with_the_repository_scrape_config()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var ready = false;
+        string last = "";
+        for (var attempt = 0; attempt < 120 && !ready; attempt++)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{_prometheusPort}/-/ready"));
+                ready = response.IsSuccessStatusCode;
+                last = $"{(int)response.StatusCode}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+
+            if (!ready)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        Assert.That(ready, Is.True, $"prometheus /-/ready: {last}\n{Daemon.Output}");
+        // The configuration prometheus loaded (its targets are discovered a moment later; the config is there at once).
+        var config = await client.GetStringAsync(new Uri($"http://127.0.0.1:{_prometheusPort}/api/v1/status/config"));
+        Assert.That(config, Does.Contain("job_name: faasd").And.Contain("gateway:8082"), "the scrape config mounted from the state directory is the one in use");
+        Assert.That(Directory.Exists(Path.Combine(Daemon.StateDir, "volumes", "prometheus-data")), Is.True, "the TSDB lives in the named volume under the state directory");
     }
 
     /// <summary>The greeting nats sends on connect, through the published port (retried while the service starts).</summary>

@@ -41,6 +41,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         ContainerdSocket = options.ContainerdSocket ?? TestEnvironment.ContainerdSocket;
         ExtraArgs = options.ExtraArgs ?? [];
         Port = FreePort();
+        MetricsPort = FreePort();
         CniDir = options.CniDir ?? Path.Combine(StateDir, "cni");
         Directory.CreateDirectory(CniDir);
         File.WriteAllText(Path.Combine(CniDir, "10-openfaas.conflist"), Conflist(options.NetworkName ?? "faasd-it-bridge", options.Bridge ?? Bridge, options.Subnet ?? Subnet));
@@ -65,6 +66,10 @@ internal sealed class DaemonProcess : IAsyncDisposable
     public string StateDir { get; }
     public string CniDir { get; }
     public int Port { get; }
+
+    /// <summary>The Prometheus listener's port (each daemon its own, never the default 8082 other daemons may hold).</summary>
+    public int MetricsPort { get; }
+    public Uri MetricsAddress => new($"http://127.0.0.1:{MetricsPort}");
     public IReadOnlyDictionary<string, string> ExtraEnv { get; }
     public string ContainerdSocket { get; }
     public IReadOnlyList<string> ExtraArgs { get; }
@@ -109,6 +114,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        MetricsPort = FreePort();
         if (native is null)
         {
             info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));

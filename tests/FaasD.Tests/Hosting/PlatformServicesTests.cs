@@ -2,6 +2,7 @@ using FaasD.Compose;
 using FaasD.Configuration;
 using FaasD.Functions;
 using FaasD.Functions.Abstractions;
+using FaasD.Gateway;
 using FaasD.Hosting;
 using FaasD.Invocation;
 using FaasD.Runtime;
@@ -29,11 +30,14 @@ public sealed class PlatformServicesTests
     [Test]
     public async Task Every_public_service_of_every_layer_resolves_from_the_daemon_wiring()
     {
-        // The triggers call functions through the gateway's IFunctionInvoker, which the host adds with the gateway.
+        // As `faasd up` wires them: the platform, the gateway (whose in-process invoker the triggers and the queue
+        // call) and the async queue.
+        var settings = new DaemonSettings { StateDir = _stateDir };
         var services = new ServiceCollection()
             .AddLogging()
-            .AddFaasDPlatform(new DaemonSettings { StateDir = _stateDir })
-            .AddSingleton<IFunctionInvoker, GatewayInvoker>();
+            .AddFaasDPlatform(settings)
+            .AddFaasGateway(_ => { })
+            .AddFaasDAsyncQueue(settings);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var hosted = provider.GetServices<IHostedService>().Select(s => s.GetType().Name).ToList();
@@ -47,7 +51,12 @@ public sealed class PlatformServicesTests
             Assert.That(provider.GetRequiredService<IComposeServices>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<IContainerRuntime>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<ILogCapture>(), Is.Not.Null);
-            Assert.That(hosted, Is.EquivalentTo(new[] { "NetnsPoolService", "Idler", "TaskExitWatcher", "ComposeShutdown", "CronScheduler", "TriggerReconciler" }));
+            Assert.That(provider.GetRequiredService<IContainerUsage>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<IFunctionUsage>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<FaasD.Invocation.IFunctionInvoker>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<FaasD.Invocation.IAsyncInvocationQueue>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<FaasD.Invocation.ITriggerCatalog>(), Is.Not.Null);
+            Assert.That(hosted, Is.EquivalentTo(new[] { "NetnsPoolService", "ImageGarbageCollection", "Idler", "TaskExitWatcher", "ComposeShutdown", "CronScheduler", "TriggerReconciler", "EmbeddedQueue" }));
         });
     }
 
@@ -62,12 +71,5 @@ public sealed class PlatformServicesTests
             .Where(g => g.Count() > 1)
             .Select(g => g.Key.Name);
         Assert.That(duplicated, Is.Empty);
-    }
-
-    /// <summary>Stands in for the gateway's in-process invoker, which the platform wiring does not register.</summary>
-    private sealed class GatewayInvoker : IFunctionInvoker
-    {
-        public Task<InvocationResponse> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("only resolved, never called");
     }
 }

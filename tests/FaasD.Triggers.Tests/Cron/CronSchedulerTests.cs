@@ -232,4 +232,26 @@ internal sealed class CronSchedulerTests
         await Eventually.TrueAsync(() => _invoker.Count == 3, "three runs despite failures");
         await Eventually.TrueAsync(() => Snapshot().LastStatus == 503, "the status recorded");
     }
+
+    [Test]
+    public async Task Every_run_counts_in_the_cron_runs_series_by_the_functions_status()
+    {
+        var metered = new TriggerKey("openfaas-fn", "metered");
+        var ok = ("code", "200");
+        var unavailable = ("code", "503");
+        var name = ("function_name", "metered.openfaas-fn");
+        var okBefore = await MetricValues.ReadAsync("faasd_cron_runs_total", name, ok);
+        var unavailableBefore = await MetricValues.ReadAsync("faasd_cron_runs_total", name, unavailable);
+        var calls = 0;
+        _invoker.Handler = (_, _) => Task.FromResult(new InvocationResponse { StatusCode = Interlocked.Increment(ref calls) == 2 ? 503 : 200 });
+
+        _scheduler.Set(metered, Cron("@every 1s"));
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+        await Eventually.TrueAsync(() => _invoker.Count == 3, "three runs");
+
+        await Eventually.TrueAsync(
+            () => MetricValues.ReadAsync("faasd_cron_runs_total", name, ok).Result - okBefore == 2
+                  && MetricValues.ReadAsync("faasd_cron_runs_total", name, unavailable).Result - unavailableBefore == 1,
+            "two runs counted as 200 and one as 503");
+    }
 }

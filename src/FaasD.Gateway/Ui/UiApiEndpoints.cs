@@ -1,0 +1,107 @@
+using FaasD.Functions.Abstractions;
+using FaasD.Functions.Validation;
+using FaasD.Gateway.Http;
+using FaasD.Gateway.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FaasD.Gateway.Ui;
+
+/// <summary>
+/// Two small JSON reads for the portal, behind the same basic auth as <c>/system/*</c>:
+/// <c>GET /ui/api/functions?namespace=</c> (the list with state, p50 latency, memory and CPU, in one call) and
+/// <c>GET /ui/api/functions/{name}/activity?namespace=</c> (the last ten minutes in ten-second intervals).
+/// </summary>
+internal sealed class UiApiEndpoints(IFunctionPlatform platform, NamespaceResolver namespaces, InvocationMetrics metrics, FunctionUsageSource usage)
+{
+    /// <summary>Maps onto the authenticated <c>/ui</c> route group.</summary>
+    public void Map(IEndpointRouteBuilder ui)
+    {
+        RequestDelegate list = ListAsync;
+        RequestDelegate activity = ActivityAsync;
+        ui.MapGet("/api/functions", list);
+        ui.MapGet("/api/functions/{name}/activity", activity);
+    }
+
+    internal async Task ListAsync(HttpContext context)
+    {
+        var ns = await namespaces.ResolveAsync(context, fromBody: null);
+        if (!ns.Succeeded)
+        {
+            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
+            return;
+        }
+
+        IReadOnlyList<FunctionInfo> functions;
+        try
+        {
+            functions = await platform.ListAsync(ns.Namespace!, context.RequestAborted);
+        }
+        catch (FunctionPlatformException ex)
+        {
+            await PlatformErrors.WriteAsync(context, ex);
+            return;
+        }
+
+        var rows = new List<UiFunctionDto>(functions.Count);
+        foreach (var function in functions)
+        {
+            var spec = function.Spec;
+            var counters = metrics.Find(spec.Namespace, spec.Name);
+            var used = await usage.GetAsync(spec.Namespace, spec.Name, context.RequestAborted);
+            rows.Add(new UiFunctionDto
+            {
+                Name = spec.Name,
+                Namespace = spec.Namespace,
+                Image = spec.Image,
+                State = PlatformGauges.StateName(function.State),
+                Replicas = function.Replicas,
+                AvailableReplicas = function.AvailableReplicas,
+                Invocations = counters?.Completed ?? 0,
+                Inflight = counters?.InFlight ?? 0,
+                P50Ms = counters?.Recent.Median() * 1000,
+                MemoryBytes = used?.TotalMemoryBytes,
+                CpuMillicores = used?.CpuMillicores,
+                CreatedAt = function.CreatedAt,
+            });
+        }
+
+        await GatewayResponses.WriteJsonAsync(context, rows, UiJsonContext.Default.ListUiFunctionDto);
+    }
+
+    internal async Task ActivityAsync(HttpContext context)
+    {
+        var name = (string?)context.GetRouteValue("name");
+        if (Names.FunctionNameProblem(name) is { } invalid)
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
+            return;
+        }
+
+        var ns = await namespaces.ResolveAsync(context, fromBody: null);
+        if (!ns.Succeeded)
+        {
+            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
+            return;
+        }
+
+        var counters = metrics.Find(ns.Namespace!, name!);
+        var activity = new UiActivityDto { SlotSeconds = RecentInvocations.SlotLength.TotalSeconds, P50Ms = counters?.Recent.Median() * 1000 };
+        if (counters is not null)
+        {
+            foreach (var slot in counters.Recent.Slots())
+            {
+                activity.Slots.Add(new UiSlotDto
+                {
+                    Start = slot.Start,
+                    Calls = slot.Calls,
+                    Errors = slot.Errors,
+                    MeanMs = slot.Calls == 0 ? null : slot.SecondsTotal / slot.Calls * 1000,
+                });
+            }
+        }
+
+        await GatewayResponses.WriteJsonAsync(context, activity, UiJsonContext.Default.UiActivityDto);
+    }
+}

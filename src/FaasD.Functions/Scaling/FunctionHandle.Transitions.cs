@@ -1,3 +1,5 @@
+using FaasD.Functions.Replicas;
+
 namespace FaasD.Functions.Scaling;
 
 /// <summary>Runtime calls: each is begun under the lock (state published first), run outside it, and finished under it.</summary>
@@ -91,6 +93,7 @@ public sealed partial class FunctionHandle
     private void Finish(Transition transition, string? destination, string? error, TimeSpan elapsed)
     {
         TransitionResult result;
+        List<Replica>? restart = null;
         lock (_gate)
         {
             if (transition.Generation != _generation)
@@ -123,9 +126,9 @@ public sealed partial class FunctionHandle
                     Volatile.Write(ref _lastUseTimestamp, now);
                 }
 
-                if (destination is not null && error is null)
+                if (error is null)
                 {
-                    Volatile.Write(ref _destination, destination);
+                    restart = ApplyTransitionToReplicasLocked(transition.Kind, destination);
                 }
 
                 Interlocked.Exchange(ref _state, (int)next);
@@ -143,5 +146,9 @@ public sealed partial class FunctionHandle
         }
 
         transition.Complete(result);
+        if (restart is { Count: > 0 })
+        {
+            RaiseRestarts(restart);
+        }
     }
 }

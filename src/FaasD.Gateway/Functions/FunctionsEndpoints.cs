@@ -24,12 +24,6 @@ internal sealed class FunctionsEndpoints(
     IOptions<GatewayOptions> options,
     ILogger<FunctionsEndpoints> logger)
 {
-    /// <summary>
-    /// Unlike the CE gateway (which clamps 0 to 1), 0 is honoured: it freezes the function (scale to zero).
-    /// Any positive count means "serve": one replica is all a single node runs.
-    /// </summary>
-    internal const int MaxScale = 1;
-
     private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
 
     public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
@@ -251,7 +245,9 @@ internal sealed class FunctionsEndpoints(
             return;
         }
 
-        var replicas = (int)Math.Min(body.Value.Replicas, MaxScale);
+        // Unlike the CE gateway (which clamps 0 to 1), 0 is honoured: it freezes every replica (scale to zero).
+        // Any positive count is kept within the function's com.openfaas.scale.min/max by the platform.
+        var replicas = (int)Math.Min(body.Value.Replicas, int.MaxValue);
         try
         {
             await platform.ScaleAsync(ns.Namespace!, name!, replicas, context.RequestAborted);

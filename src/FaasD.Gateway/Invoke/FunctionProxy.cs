@@ -29,7 +29,7 @@ namespace FaasD.Gateway.Invoke;
 /// Nothing here takes a lock; per warm request the extra allocations are the name string, the destination URI
 /// (which YARP would build anyway), the X-Start-Time value and X-Forwarded-For, and the call id when the caller sent none.
 /// </summary>
-internal sealed class FunctionProxy(
+internal sealed partial class FunctionProxy(
     IFunctionPlatform platform,
     IHttpForwarder forwarder,
     FunctionHttpClient httpClient,
@@ -41,6 +41,9 @@ internal sealed class FunctionProxy(
     internal const string InternalHeader = "X-OpenFaaS-Internal";
     private const string ForwardedHost = "X-Forwarded-Host";
     private const string ForwardedFor = "X-Forwarded-For";
+
+    /// <summary>A request is tried on at most this many replicas when connections are refused.</summary>
+    internal const int MaxAttempts = 3;
 
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;
     private readonly long? _maxFunctionBody = options.Value.MaxFunctionRequestBodySize;
@@ -65,50 +68,63 @@ internal sealed class FunctionProxy(
         }
 
         var cancellation = context.RequestAborted;
-        EndpointLease lease;
-        try
+        InvocationMetrics.FunctionCounters? counters = null;
+        for (var attempt = 1; ; attempt++)
         {
-            lease = await platform.AcquireEndpointAsync(target.Namespace, target.Name, cancellation);
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (FunctionPlatformException ex)
-        {
-            // The hot path reports through the lease; a throw is a platform bug, still answered in the same shape.
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
-
-        using (lease)
-        {
-            if (lease.Status == EndpointStatus.NotFound)
+            EndpointLease lease;
+            try
             {
-                // Not counted, like calls rejected by the upstream gateway's scale-from-zero check.
-                await GatewayResponses.WriteErrorAsync(
-                    context,
-                    StatusCodes.Status404NotFound,
-                    $"error finding function {target.Name}.{target.Namespace}: {lease.Reason ?? "not found"}");
+                lease = await platform.AcquireEndpointAsync(target.Namespace, target.Name, cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (FunctionPlatformException ex)
+            {
+                // The hot path reports through the lease; a throw is a platform bug, still answered in the same shape.
+                await PlatformErrors.WriteAsync(context, ex);
                 return;
             }
 
-            var counters = metrics.For(target.Namespace, target.Name);
-            counters.OnStarted();
-            if (lease.Status != EndpointStatus.Ready || lease.DestinationPrefix is null)
+            using (lease)
             {
-                await WriteNotReadyAsync(context, target, lease);
-            }
-            else
-            {
-                await ForwardAsync(context, target, lease.DestinationPrefix);
-            }
+                if (lease.Status == EndpointStatus.NotFound)
+                {
+                    // Not counted, like calls rejected by the upstream gateway's scale-from-zero check.
+                    await GatewayResponses.WriteErrorAsync(
+                        context,
+                        StatusCodes.Status404NotFound,
+                        $"error finding function {target.Name}.{target.Namespace}: {lease.Reason ?? "not found"}");
+                    return;
+                }
 
-            counters.OnCompleted(context.Response.StatusCode);
+                if (counters is null)
+                {
+                    counters = metrics.For(target.Namespace, target.Name);
+                    counters.OnStarted();
+                }
+
+                if (lease.Status != EndpointStatus.Ready || lease.DestinationPrefix is null)
+                {
+                    await WriteNotReadyAsync(context, target, lease);
+                }
+                else if (await ForwardAsync(context, target, lease.DestinationPrefix, canRetry: attempt < MaxAttempts))
+                {
+                    // Refused before any byte was sent: that replica leaves the rotation and another one gets the request.
+                    lease.ReportUnreachable();
+                    Log.Retrying(logger, target.Name, target.Namespace, lease.DestinationPrefix, attempt);
+                    continue;
+                }
+
+                counters.OnCompleted(context.Response.StatusCode);
+                return;
+            }
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, InvokeTarget target, string destinationPrefix)
+    /// <summary>Forwards once; true when the connection was refused before anything was sent and the caller may retry elsewhere.</summary>
+    private async Task<bool> ForwardAsync(HttpContext context, InvokeTarget target, string destinationPrefix, bool canRetry)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -146,10 +162,21 @@ internal sealed class FunctionProxy(
 
         var error = await forwarder.SendAsync(
             context, destinationPrefix, httpClient.Invoker, httpClient.RequestConfig, _transformer, context.RequestAborted);
-        if (error != ForwarderError.None)
+        if (error == ForwarderError.None)
         {
-            await HandleErrorAsync(context, target, error);
+            return false;
         }
+
+        if (canRetry && error == ForwarderError.Request && !context.Response.HasStarted
+            && context.Features.Get<IForwarderErrorFeature>()?.Exception is { } failure && ConnectionFailures.NothingWasSent(failure))
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Features.Set<IForwarderErrorFeature>(null);
+            return true;
+        }
+
+        await HandleErrorAsync(context, target, error);
+        return false;
     }
 
     private async Task HandleErrorAsync(HttpContext context, InvokeTarget target, ForwarderError error)
@@ -220,7 +247,7 @@ internal sealed class FunctionProxy(
         return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
     }
 
-    private static class Log
+    private static partial class Log
     {
         private static readonly Action<ILogger, string, string, EndpointStatus, string?, Exception?> s_notReady =
             LoggerMessage.Define<string, string, EndpointStatus, string?>(
@@ -248,5 +275,11 @@ internal sealed class FunctionProxy(
             s_clientFailed(logger, name, ns, error, exception);
 
         public static void Canceled(ILogger logger, string name, string ns, ForwarderError error) => s_canceled(logger, name, ns, error, null);
+
+        public static void Retrying(ILogger logger, string name, string ns, string destination, int attempt) =>
+            LogRetrying(logger, name, ns, destination, attempt);
+
+        [LoggerMessage(EventId = 7520, Level = LogLevel.Information, Message = "{Name}.{Namespace}: {Destination} refused the connection (attempt {Attempt}); trying another replica")]
+        private static partial void LogRetrying(ILogger logger, string name, string @namespace, string destination, int attempt);
     }
 }

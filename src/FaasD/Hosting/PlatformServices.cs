@@ -125,6 +125,7 @@ internal static class PlatformServices
 
         services.AddHostedService<Idler>();
         services.AddHostedService<TaskExitWatcher>();
+        services.AddHostedService<FaasD.Functions.Replicas.ReplicaSupervisor>();
         return services;
     }
 }

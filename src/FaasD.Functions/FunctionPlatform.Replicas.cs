@@ -151,6 +151,16 @@ public sealed partial class FunctionPlatform
         Log.Updated(_logger, key, old.ContainerId, ContainerNaming.ContainerIdFor(key.Name, deployment.Generation));
     }
 
+    /// <summary>The autoscaler's call: the count within [min, max] for a function that serves; a sleeping or removed one is left alone.</summary>
+    internal async Task AutoscaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken)
+    {
+        await using var held = await LockAsync(key, cancellationToken);
+        if (_registry.TryGet(key, out var handle) && handle.State == LifecycleState.Running)
+        {
+            await SetReplicaCountAsync(key, handle, handle.Scaling.Clamp(replicas), cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Replaces a failed replica's task (the supervisor's call): true when it serves again or no longer needs to
     /// (removed, function asleep, already restarted), false when the restart failed and should be retried.

@@ -177,7 +177,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
             && handle.FindReplica(containerId) is { State: ReplicaState.Ready } replica)
         {
             Log.TaskExited(_logger, key, containerId, exitStatus);
-            handle.ReportReplicaFailed(replica, $"task exited with status {exitStatus}");
+            handle.ReportReplicaFailed(replica, $"task exited with status {exitStatus}", taskGone: true);
         }
 
         return Task.CompletedTask;

@@ -32,6 +32,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         services.GetRequiredService<LogsEndpoints>().Map(endpoints, auth);
         services.GetRequiredService<SystemEndpoints>().Map(endpoints, auth);
         UiEndpoints.Map(endpoints, auth);
+        services.GetRequiredService<FaasD.Gateway.Alerts.AlertEndpoints>().Map(endpoints, auth);
         if (services.GetRequiredService<IOptions<GatewayOptions>>().Value.MapMetrics)
         {
             MetricsEndpoints.Map(endpoints, services.GetRequiredService<InvocationMetrics>());

@@ -45,6 +45,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<NamespacesEndpoints>();
         services.TryAddSingleton<LogsEndpoints>();
         services.TryAddSingleton<SystemEndpoints>();
+        services.TryAddSingleton<FaasD.Gateway.Alerts.AlertEndpoints>();
         return services;
     }
 }

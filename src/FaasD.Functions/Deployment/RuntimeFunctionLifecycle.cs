@@ -27,9 +27,10 @@ public sealed class RuntimeFunctionLifecycle(IContainerRuntime runtime, Function
         var containerId = ContainerOf(key);
         try
         {
-            // A stopped task (it crashed, or deep sleep left it) must go before a new one can be created.
+            // A stopped task (it crashed, or deep sleep left it), or one taken out of rotation that still runs, must go
+            // before a new one can be created: nothing of this function serves when it is cold-started.
             var task = await runtime.GetTaskAsync(key.Namespace, containerId, cancellationToken);
-            if (task.State is TaskState.Stopped or TaskState.Created)
+            if (task.State is not TaskState.None)
             {
                 await runtime.StopTaskAsync(key.Namespace, containerId, TimeSpan.Zero, cancellationToken);
             }

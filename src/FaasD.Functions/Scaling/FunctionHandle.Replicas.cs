@@ -130,8 +130,10 @@ public sealed partial class FunctionHandle
     /// <summary>
     /// A replica stopped serving (task exited, refused a connection, failed liveness): out of rotation at once and
     /// <see cref="ReplicaFailed"/> raised so it gets replaced. Ignored for non-members and replicas already out or draining.
+    /// When its task is gone and it was the last one serving, the function becomes Stopped (the next request starts it);
+    /// otherwise requests wait for the supervisor's restart.
     /// </summary>
-    internal void ReportReplicaFailed(Replica replica, string reason)
+    internal void ReportReplicaFailed(Replica replica, string reason, bool taskGone = false)
     {
         lock (_gate)
         {
@@ -142,9 +144,9 @@ public sealed partial class FunctionHandle
 
             replica.SetState(ReplicaState.Out);
             PublishRoutableLocked();
-            if (State == LifecycleState.Running && _routable.Length == 0 && !_members.Any(r => r.State == ReplicaState.Starting))
+            if (taskGone && State == LifecycleState.Running && _routable.Length == 0 && !_members.Any(r => r.State == ReplicaState.Starting))
             {
-                // Nothing left that serves or is about to: the next request cold-starts the function, as when it had one task.
+                // The last task is gone and none is starting: the next request cold-starts the function, as when it had one task.
                 Interlocked.Exchange(ref _state, (int)LifecycleState.Stopped);
                 foreach (var member in _members)
                 {

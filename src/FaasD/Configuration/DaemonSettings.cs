@@ -24,6 +24,9 @@ public sealed record DaemonSettings
     public string LogLevel { get; init; } = "Information";
     public string ComposeFile { get; init; } = "docker-compose.yaml";
     public bool StopServicesOnShutdown { get; init; }
+    public bool Autoscale { get; init; } = true;
+    public TimeSpan ScaleDownWindow { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan LivenessInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");

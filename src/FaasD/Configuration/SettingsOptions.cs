@@ -36,6 +36,9 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+        Autoscale = Add<bool>("--autoscale", "FAASD_AUTOSCALE", "true", "Scale functions that carry com.openfaas.scale.type, .target or .max labels by their load (rps, capacity, cpu).", bool.Parse);
+        ScaleDownWindow = Add<TimeSpan>("--scale-down-window", "FAASD_SCALE_DOWN_WINDOW", "1m", "How long load must stay low before the autoscaler removes replicas (label com.openfaas.scale.down-window overrides).", ParseDuration);
+        LivenessInterval = Add<TimeSpan>("--liveness-interval", "FAASD_LIVENESS_INTERVAL", "2s", "Time between liveness probes of replicas whose function has the com.openfaas.health.http.path annotation (3 failures in a row replace the replica).", ParseDuration);
     }
 
     public Option<int> Port { get; }
@@ -58,6 +61,9 @@ public sealed class SettingsOptions
     public Option<string> ComposeFile { get; }
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
+    public Option<bool> Autoscale { get; }
+    public Option<TimeSpan> ScaleDownWindow { get; }
+    public Option<TimeSpan> LivenessInterval { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -91,6 +97,9 @@ public sealed class SettingsOptions
             LogLevel = result.GetValue(LogLevel)!,
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
+            Autoscale = result.GetValue(Autoscale),
+            ScaleDownWindow = result.GetValue(ScaleDownWindow),
+            LivenessInterval = result.GetValue(LivenessInterval),
         };
     }
 

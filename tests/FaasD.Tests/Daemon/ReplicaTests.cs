@@ -138,7 +138,7 @@ internal sealed class ReplicaTests : DaemonFixture
 
         await WaitUntilAsync(() => Task.FromResult(Tasks(name).TryGetValue(name, out var now) && now != pid), "the failing replica to be replaced");
         await WaitUntilAsync(async () => (await DescribeAsync(name)).AvailableReplicas == 1, "the replacement to serve");
-        Assert.That(await InvokeAsync($"/function/{name}/cgi-bin/health"), Does.Contain("ok"), "the new task starts healthy (/tmp is per task)");
+        Assert.That(await InvokeAsync($"/function/{name}/cgi-bin/health"), Does.Contain("ok"), "the new task starts healthy (/dev/shm is a tmpfs per task)");
         Assert.That(Daemon.Output, Does.Contain("liveness"));
     }
 
@@ -166,6 +166,75 @@ internal sealed class ReplicaTests : DaemonFixture
         Assert.That(await InvokeAsync($"/function/{sleeping}/cgi-bin/whoami"), Is.Not.Empty);
         Assert.That(Frozen(sleeping), Is.EquivalentTo(new[] { false, false, false }));
         Assert.That((await DescribeAsync(sleeping)).AvailableReplicas, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Capacity_autoscaling_adds_replicas_within_ten_seconds_of_load_and_returns_to_min_after_the_window()
+    {
+        var name = Name("auto");
+        await DeployLikeFaasCliAsync(new
+        {
+            service = name,
+            image = _replicaImage.Reference,
+            labels = Labels(
+                ("com.openfaas.scale.type", "capacity"),
+                ("com.openfaas.scale.target", "2"),
+                ("com.openfaas.scale.min", "1"),
+                ("com.openfaas.scale.max", "5"),
+                ("com.openfaas.scale.down-window", "3s")),
+        });
+
+        using var load = new LoadLoop(Daemon.BaseAddress, $"/function/{name}/cgi-bin/sleep?1", concurrency: 8);
+        var loading = load.RunAsync(TimeSpan.FromSeconds(20), maxRequests: 400);
+        var timeline = new List<string>();
+        ulong replicas = 0;
+        while (load.Elapsed < TimeSpan.FromSeconds(10) && replicas < 3)
+        {
+            replicas = (await DescribeAsync(name)).AvailableReplicas;
+            timeline.Add($"{load.Elapsed.TotalSeconds:0.0}s:{replicas}");
+            await Task.Delay(250);
+        }
+
+        Assert.That(replicas, Is.GreaterThanOrEqualTo(3UL), $"available replicas under c=8 of a 1 s function: {string.Join(' ', timeline)}");
+        load.Stop();
+        var result = await loading;
+        Assert.That(result.Failures, Is.Empty, string.Join("; ", result.Failures.Take(5)));
+
+        // Replicas counts those not draining; their containers go once their last requests have ended.
+        await WaitUntilAsync(async () => (await DescribeAsync(name)).Replicas == 1 && Tasks(name).Count == 1, "the autoscaler to return to min after the down window");
+        TestContext.Out.WriteLine($"scale-up timeline (elapsed:available): {string.Join(' ', timeline)}");
+        Assert.That(Daemon.Output, Does.Contain($"Autoscaling {name}.openfaas-fn from 1 to"));
+    }
+
+    [Test]
+    public async Task Alertmanager_firing_adds_a_step_and_resolved_returns_to_min()
+    {
+        var name = Name("alert");
+        await DeployLikeFaasCliAsync(new { service = name, image = _replicaImage.Reference, labels = Labels(("com.openfaas.scale.max", "4")) });
+
+        await AlertAsync(name, "firing");
+        Assert.That((await DescribeAsync(name)).Replicas, Is.EqualTo(2), "max 4, factor 10: one replica per firing alert");
+        await AlertAsync(name, "firing");
+        Assert.That((await DescribeAsync(name)).AvailableReplicas, Is.EqualTo(3));
+        await AlertAsync(name, "resolved");
+        Assert.That((await DescribeAsync(name)).Replicas, Is.EqualTo(1));
+        Assert.That(Tasks(name), Has.Count.EqualTo(1));
+
+        using var bad = await Api.PostAsync("/system/alert", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await bad.Content.ReadAsStringAsync(), Is.EqualTo("Unable to parse alert, bad format.\n"));
+    }
+
+    private async Task AlertAsync(string name, string status)
+    {
+        var body = new
+        {
+            status,
+            receiver = "scale-up",
+            alerts = new[] { new { status, labels = new Dictionary<string, string> { ["alertname"] = "APIHighInvocationRate", ["function_name"] = $"{name}.openfaas-fn" } } },
+        };
+        using var response = await Api.PostAsync("/system/alert", JsonContent.Create(body));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
 
     [Test]
@@ -262,14 +331,14 @@ internal sealed class ReplicaTests : DaemonFixture
 
     private const string HealthScript = """
         #!/bin/sh
-        if [ -e /tmp/sick ]; then printf 'Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\nsick\n'; exit 0; fi
+        if [ -e /dev/shm/sick ]; then printf 'Status: 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\nsick\n'; exit 0; fi
         printf 'Content-Type: text/plain\r\n\r\nok\n'
 
         """;
 
     private const string SickenScript = """
         #!/bin/sh
-        touch /tmp/sick
+        touch /dev/shm/sick
         printf 'Content-Type: text/plain\r\n\r\nsickened\n'
 
         """;

@@ -46,7 +46,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
 
 var faasd = options.Faasd ?? FindFaasd(root);
 string? watchdog = null;
-if (options.Only.Contains("watchdog"))
+if (options.Only.Contains("watchdog") || options.Only.Contains("replicas"))
 {
     watchdog = options.Watchdog ?? Path.Combine(root, "bench", ".artifacts", "watchdog", "fwatchdog");
     if (!File.Exists(watchdog))
@@ -111,6 +111,7 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
                      ("scale", () => ScaleToZeroBench.RunAsync(ctx, cts.Token)),
                      ("watchdog", () => WatchdogBench.RunAsync(ctx, watchdog!, cts.Token)),
                      ("runtime", () => RuntimeBench.RunAsync(ctx, cts.Token)),
+                     ("replicas", () => ReplicaBench.RunAsync(ctx, watchdog!, cts.Token)),
                  })
         {
             if (!options.Only.Contains(key))

@@ -20,7 +20,7 @@ public sealed partial class Autoscaler(
     ILogger<Autoscaler> logger) : BackgroundService
 {
     private readonly Dictionary<FunctionKey, LoadMeter> _meters = [];
-    private readonly ConcurrentDictionary<FunctionKey, Task> _scaling = new();
+    private readonly ConcurrentDictionary<FunctionKey, byte> _scaling = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -79,10 +79,11 @@ public sealed partial class Autoscaler(
 
             var current = handle.Replicas.Count(r => r.State != ReplicaState.Draining);
             var next = ScaleRecommender.Next(current, recommended, meter.Window.Select(w => w.Replicas));
-            if (next != current && !_scaling.ContainsKey(handle.Key))
+            // One scaling operation per function at a time; the slot is taken before the operation starts.
+            if (next != current && _scaling.TryAdd(handle.Key, 0))
             {
                 Log.Decided(logger, handle.Key, current, next, measured, scaling.Type, scaling.Target, handle.ReadyReplicas);
-                _scaling[handle.Key] = ScaleAsync(handle.Key, next, cancellationToken);
+                _ = ScaleAsync(handle.Key, next, cancellationToken);
             }
         }
 

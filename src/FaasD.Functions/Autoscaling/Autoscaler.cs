@@ -12,7 +12,7 @@ namespace FaasD.Functions.Autoscaling;
 /// scale down only after the stabilisation window. A sleeping function is left alone: scale to zero composes, the
 /// first request wakes it and the load then brings more replicas.
 /// </summary>
-public sealed partial class Autoscaler(
+internal sealed partial class Autoscaler(
     FunctionRegistry registry,
     FunctionPlatform platform,
     AutoscalerOptions options,

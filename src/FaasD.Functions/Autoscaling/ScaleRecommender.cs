@@ -5,7 +5,7 @@ namespace FaasD.Functions.Autoscaling;
 /// within [min, max]. Scaling up follows at once; scaling down follows the highest recommendation of the
 /// stabilisation window, so a short lull does not remove replicas that the next burst needs again.
 /// </summary>
-public static class ScaleRecommender
+internal static class ScaleRecommender
 {
     /// <summary>Replicas for <paramref name="load"/> (total over the function: requests/s, in-flight or millicores).</summary>
     public static int Recommend(double load, ScalingSettings settings)

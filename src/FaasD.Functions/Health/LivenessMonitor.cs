@@ -12,7 +12,7 @@ namespace FaasD.Functions.Health;
 /// times in a row is taken out of rotation and replaced by the <see cref="ReplicaSupervisor"/>. Frozen functions are
 /// not probed (a frozen process cannot answer and is not ill).
 /// </summary>
-public sealed partial class LivenessMonitor(
+internal sealed partial class LivenessMonitor(
     FunctionRegistry registry,
     FunctionCatalog catalog,
     LivenessOptions options,

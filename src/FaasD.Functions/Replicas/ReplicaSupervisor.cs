@@ -11,7 +11,7 @@ namespace FaasD.Functions.Replicas;
 /// each failure is logged and the replica's task restarted after its <see cref="RestartBackoff"/> delay; a failed
 /// restart is retried with a longer one. Restarts of different replicas run concurrently.
 /// </summary>
-public sealed partial class ReplicaSupervisor : BackgroundService
+internal sealed partial class ReplicaSupervisor : BackgroundService
 {
     private readonly Channel<Failure> _failures = Channel.CreateUnbounded<Failure>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, RestartBackoff> _backoff = new();

@@ -5,7 +5,7 @@ namespace FaasD.Functions.Replicas;
 /// <see cref="Max"/>. A replica that served longer than <see cref="Stable"/> before failing starts over at zero,
 /// so a crash loop backs off while an occasional crash is replaced immediately.
 /// </summary>
-public sealed class RestartBackoff
+internal sealed class RestartBackoff
 {
     public static readonly TimeSpan Max = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan Stable = TimeSpan.FromSeconds(30);

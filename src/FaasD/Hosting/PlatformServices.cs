@@ -125,11 +125,9 @@ internal static class PlatformServices
 
         services.AddHostedService<Idler>();
         services.AddHostedService<TaskExitWatcher>();
-        services.AddHostedService<FaasD.Functions.Replicas.ReplicaSupervisor>();
-        services.AddSingleton(new FaasD.Functions.Autoscaling.AutoscalerOptions { Enabled = settings.Autoscale, DownWindow = settings.ScaleDownWindow });
-        services.AddHostedService<FaasD.Functions.Autoscaling.Autoscaler>();
-        services.AddSingleton(new FaasD.Functions.Health.LivenessOptions { Interval = settings.LivenessInterval });
-        services.AddHostedService<FaasD.Functions.Health.LivenessMonitor>();
+        services.AddFunctionReplicas(
+            new FaasD.Functions.Autoscaling.AutoscalerOptions { Enabled = settings.Autoscale, DownWindow = settings.ScaleDownWindow },
+            new FaasD.Functions.Health.LivenessOptions { Interval = settings.LivenessInterval });
         return services;
     }
 }

@@ -3,7 +3,7 @@ using NUnit.Framework;
 
 namespace FaasD.Functions.Tests.Autoscaling;
 
-public class ScaleRecommenderTests
+internal sealed class ScaleRecommenderTests
 {
     private static readonly ScalingSettings Capacity2 = new(1, 5, ScaleType.Capacity, 2, 0.9, null, true);
 

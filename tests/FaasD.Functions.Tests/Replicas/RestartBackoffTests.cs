@@ -3,7 +3,7 @@ using NUnit.Framework;
 
 namespace FaasD.Functions.Tests.Replicas;
 
-public class RestartBackoffTests
+internal sealed class RestartBackoffTests
 {
     [Test]
     public void A_crash_loop_backs_off_and_a_stable_replica_is_restarted_at_once()

@@ -156,6 +156,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         else
         {
             await handle.ScaleUpAsync(cancellationToken);
+            handle.MarkScaledByHand();
             await SetReplicaCountAsync(key, handle, handle.Scaling.Clamp(replicas), cancellationToken);
         }
     }

@@ -79,6 +79,12 @@ internal sealed partial class Autoscaler(
 
             var current = handle.Replicas.Count(r => r.State != ReplicaState.Draining);
             var next = ScaleRecommender.Next(current, recommended, meter.Window.Select(w => w.Replicas));
+            if (next < current && handle.ScaledByHandWithin(window))
+            {
+                // A count set through the API or an alert holds for one down window; load can still raise it.
+                continue;
+            }
+
             // One scaling operation per function at a time; the slot is taken before the operation starts.
             if (next != current && _scaling.TryAdd(handle.Key, 0))
             {

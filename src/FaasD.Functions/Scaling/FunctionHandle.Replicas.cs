@@ -174,6 +174,18 @@ public sealed partial class FunctionHandle
 
     internal void CountServed() => Interlocked.Increment(ref _servedTotal);
 
+    private long _manualScaleTimestamp = long.MinValue;
+
+    /// <summary>The scale API (or an alert) set the count: the autoscaler leaves it for one down window before scaling down.</summary>
+    internal void MarkScaledByHand() => Interlocked.Exchange(ref _manualScaleTimestamp, _time.GetTimestamp());
+
+    /// <summary>True when the count was set by hand less than <paramref name="window"/> ago.</summary>
+    internal bool ScaledByHandWithin(TimeSpan window)
+    {
+        var at = Interlocked.Read(ref _manualScaleTimestamp);
+        return at != long.MinValue && _time.GetElapsedTime(at) < window;
+    }
+
     private bool IsMemberLocked(Replica replica) => Array.IndexOf(_members, replica) >= 0;
 
     /// <summary>Replaces every member (construction, reset). Called under the lock or from the constructor.</summary>

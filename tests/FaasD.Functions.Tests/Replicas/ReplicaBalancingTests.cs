@@ -155,4 +155,17 @@ public class ReplicaBalancingTests
         Assert.That(handle.Replicas.Single(r => r.State == ReplicaState.Ready).ContainerId, Is.EqualTo("figlet"));
         Assert.That(restarts, Is.EquivalentTo(new[] { "figlet.r1", "figlet.r2" }));
     }
+
+    [Test]
+    public void A_count_set_by_hand_holds_for_one_window()
+    {
+        var (f, handle) = ThreeReplicas();
+        Assert.That(handle.ScaledByHandWithin(TimeSpan.FromMinutes(1)), Is.False, "never scaled by hand");
+
+        handle.MarkScaledByHand();
+        f.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.That(handle.ScaledByHandWithin(TimeSpan.FromMinutes(1)), Is.True);
+        f.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.That(handle.ScaledByHandWithin(TimeSpan.FromMinutes(1)), Is.False);
+    }
 }

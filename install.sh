@@ -5,6 +5,7 @@
 #   sudo ./install.sh --binary ./faasd   install a prebuilt self-contained binary
 #   sudo FAASD_RELEASE_URL=https://.../faasd-linux-{arch}.tar.gz ./install.sh
 #   sudo ./install.sh --uninstall [--purge]
+#   sudo ./install.sh --with-services    also install docker-compose.yaml (nats with JetStream) as the daemon's services
 #
 # Where PID 1 is systemd, `faasd install` sets up faasd.service (Type=notify) through systemd's D-Bus API.
 # Elsewhere (containers, CI machines) containerd and `faasd up` are started in the background.
@@ -25,19 +26,21 @@ say() { printf 'install.sh: %s\n' "$*"; }
 die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,11s/^# \{0,1\}//p' "$0"
+  sed -n '2,12s/^# \{0,1\}//p' "$0"
   exit "${1:-0}"
 }
 
 binary=""
 mode=install
 purge=0
+with_services=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) [ $# -ge 2 ] || die "--binary needs a path"; binary=$2; shift 2 ;;
     --binary=*) binary=${1#--binary=}; shift ;;
     --uninstall) mode=uninstall; shift ;;
     --purge) purge=1; shift ;;
+    --with-services) with_services=1; shift ;;
     -h|--help) usage 0 ;;
     *) printf 'install.sh: unknown option %s\n' "$1" >&2; usage 2 ;;
   esac
@@ -118,6 +121,23 @@ obtain_binary() {
     die "no faasd binary: pass --binary PATH, install the .NET 10 SDK to build this checkout, or set FAASD_RELEASE_URL"
   fi
   chmod 0755 "$binary"
+}
+
+# The checkout's docker-compose.yaml becomes the daemon's compose file (started with it, before functions).
+# A plain install skips this and stays offline-friendly: the services' images come from a registry.
+install_services() {
+  local source target="$state_dir/docker-compose.yaml"
+  source="$(cd "$(dirname "$0")" && pwd)/docker-compose.yaml"
+  [ -f "$source" ] || die "--with-services: no docker-compose.yaml beside $0"
+  mkdir -p "$state_dir"
+  if [ -f "$target" ] && ! cmp -s "$source" "$target"; then
+    install -m 0644 "$source" "$target.new"
+    say "kept your $target; the new one is $target.new (compare and move it into place)"
+    return
+  fi
+  install -m 0644 "$source" "$target"
+  say "installed $target (nats with JetStream on 127.0.0.1:4222, store in $state_dir/nats)"
+  say "to run the async queue on it: set FAASD_QUEUE=nats://127.0.0.1:4222 for the daemon"
 }
 
 print_login() {
@@ -223,6 +243,7 @@ detect_arch
 install_packages
 enable_forwarding
 obtain_binary
+[ "$with_services" = 0 ] || install_services
 
 if systemd_is_pid1; then
   say "systemd is PID 1: running faasd install"

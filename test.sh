@@ -12,7 +12,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-packages=(containerd runc containernetworking-plugins docker-registry busybox-static iptables iproute2 curl umoci systemd-container debootstrap dbus)
+packages=(containerd runc containernetworking-plugins docker-registry busybox-static iptables iproute2 curl umoci systemd-container debootstrap dbus nats-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -24,6 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Every test talks to the private containerd test-services.sh starts, never to the machine's own.
+export FAASD_TEST_CONTAINERD_SOCKET=${FAASD_TEST_CONTAINERD_SOCKET:-/run/faasd-test/containerd.sock}
 scripts/test-services.sh
 
 results=TestResults

@@ -37,12 +37,17 @@ internal sealed class BenchDaemon : IAsyncDisposable
     private readonly List<string> _lines = [];
     private readonly ConcurrentDictionary<string, byte> _deployed = new(StringComparer.Ordinal);
     private readonly string _executable;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string _logLevel;
     private Process? _process;
     private HttpClient? _api;
 
-    public BenchDaemon(string executable, string containerdSocket)
+    public BenchDaemon(string executable, string containerdSocket, IReadOnlyDictionary<string, string>? environment = null, string logLevel = "Debug")
     {
+        _environment = environment ?? new Dictionary<string, string>();
         _executable = executable;
+        _environment = environment ?? new Dictionary<string, string>();
+        _logLevel = logLevel;
         ContainerdSocket = containerdSocket;
         StateDir = Directory.CreateTempSubdirectory("faasd-bench-").FullName;
         Port = FreePort();
@@ -71,14 +76,24 @@ internal sealed class BenchDaemon : IAsyncDisposable
         }
 
         foreach (var arg in new[] { "up", "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--state-dir", StateDir,
-                     "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", "Debug" })
+                     "--cni-conf-dir", Path.Combine(StateDir, "cni"), "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", "--log-level", _logLevel })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
         }
 
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
+        }
+
         _process = Process.Start(info) ?? throw new BenchException("could not start faasd");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -119,11 +134,12 @@ internal sealed class BenchDaemon : IAsyncDisposable
     }
 
     /// <summary>POST /system/functions; returns when the daemon answers (it answers once the function accepts connections).</summary>
-    public async Task DeployAsync(string name, string image, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
+    public async Task DeployAsync(string name, string image, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? annotations = null)
     {
         _deployed[name] = 0;
         using var response = await Api.PostAsJsonAsync(new Uri("/system/functions", UriKind.Relative),
-            new { service = name, image, labels = labels ?? new Dictionary<string, string>() }, cancellationToken);
+            new { service = name, image, labels = labels ?? new Dictionary<string, string>(), annotations = annotations ?? new Dictionary<string, string>() }, cancellationToken);
         await EnsureOkAsync(response, $"deploy {name}", cancellationToken);
     }
 

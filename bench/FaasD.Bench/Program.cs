@@ -93,7 +93,21 @@ var exitCode = 0;
 var prefix = "bench" + TestEnvironment.UniqueSuffix()[..6];
 BenchContext.Progress($"building the busybox httpd test image and starting {faasd}");
 var httpd = await TestImages.BusyboxHttpdAsync(cts.Token);
-await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocket))
+// Triggers: a private nats-server on a free port; the daemon connects (and retries) on its own.
+await using var nats = new FaasD.TestSupport.Nats.LocalNatsServer();
+if (options.Only.Contains("triggers"))
+{
+    if (!File.Exists(FaasD.TestSupport.Nats.LocalNatsServer.Binary))
+    {
+        Console.Error.WriteLine("the triggers benchmark needs nats-server (apt-get install nats-server), or leave it out with --only");
+        return 2;
+    }
+
+    await nats.StartAsync(cts.Token);
+}
+
+await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocket,
+                 options.Only.Contains("triggers") ? new Dictionary<string, string> { ["FAASD_NATS_URL"] = nats.Url } : null))
 {
     try
     {
@@ -111,6 +125,8 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
                      ("scale", () => ScaleToZeroBench.RunAsync(ctx, cts.Token)),
                      ("watchdog", () => WatchdogBench.RunAsync(ctx, watchdog!, cts.Token)),
                      ("runtime", () => RuntimeBench.RunAsync(ctx, cts.Token)),
+                     ("triggers", () => TriggersBench.RunAsync(ctx, nats, cts.Token)),
+                     ("async", () => AsyncBench.RunAsync(ctx, faasd, cts.Token)),
                      ("replicas", () => ReplicaBench.RunAsync(ctx, watchdog!, cts.Token)),
                  })
         {

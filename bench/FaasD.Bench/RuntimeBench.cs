@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FaasD.Containerd;
 using FaasD.Images;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using ImagesApi = FaasD.Containerd.Api.Images;
 using NamespacesApi = FaasD.Containerd.Api.Namespaces;
 using SnapshotsApi = FaasD.Containerd.Api.Snapshots;
@@ -17,8 +18,12 @@ internal static class RuntimeBench
 
     public static async Task RunAsync(BenchContext ctx, CancellationToken cancellationToken)
     {
-        using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = ctx.Daemon.ContainerdSocket });
-        using var images = new ImageService(client, new ImageOptions { DockerConfigPath = "/nonexistent/faasd-bench/config.json" });
+        await using var layers = new ServiceCollection()
+            .AddContainerdClient(ctx.Daemon.ContainerdSocket)
+            .AddImageService(new ImageOptions { DockerConfigPath = "/nonexistent/faasd-bench/config.json" })
+            .BuildServiceProvider();
+        var client = layers.GetRequiredService<ContainerdClient>();
+        var images = layers.GetRequiredService<IImageService>();
         var samples = new List<double>();
         var runs = new JsonArray();
         for (var i = 0; i < Runs; i++)

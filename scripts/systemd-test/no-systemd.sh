@@ -2,7 +2,7 @@
 # install.sh where PID 1 is not systemd (like CI machines and containers): a fresh bookworm rootfs run with
 # systemd-nspawn WITHOUT booting, so PID 1 is a shell. Checks the background mode: containerd and `faasd up`
 # started, /healthz answers, a re-run replaces the running faasd, --uninstall stops it and keeps the state.
-# Ends with "RESULT: N passed, N failed, N skipped". Exit: 0 passed, 1 failed, 77 nspawn cannot run here.
+# Ends with "RESULT: N passed, N failed, N skipped". Exit: 0 passed, 1 failed, 77 not root (nspawn missing fails).
 # Environment: FAASD_BINARY (required: the faasd to install), FAASD_TEST_CACHE (default /var/cache/faasd-test).
 set -uo pipefail
 
@@ -14,7 +14,7 @@ work=$cache/run-$$
 root=$work/rootfs
 
 [ "$(id -u)" = 0 ] || { echo "SKIP systemd stage: needs root"; exit 77; }
-command -v systemd-nspawn >/dev/null || { echo "SKIP systemd stage: systemd-nspawn is not installed (apt-get install systemd-container debootstrap)"; exit 77; }
+command -v systemd-nspawn >/dev/null || { echo "FAIL systemd stage: systemd-nspawn is not installed (apt-get install systemd-container debootstrap)"; echo "RESULT: 0 passed, 1 failed, 0 skipped"; exit 1; }
 if [ -z "${FAASD_BINARY:-}" ] || [ ! -f "$FAASD_BINARY" ]; then echo "FAASD_BINARY must name the faasd binary to install"; exit 2; fi
 
 if [ -d /sys/fs/cgroup/unified ]; then

@@ -5,7 +5,6 @@ using FaasD.Compose.Parsing;
 using FaasD.Compose.Ports;
 using FaasD.Compose.Restart;
 using FaasD.Compose.Running;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FaasD.Compose;
@@ -15,13 +14,13 @@ namespace FaasD.Compose;
 /// then supervise them. It runs beside the rest of the daemon: a bad file or a failing service is logged and
 /// functions keep running. Start-up returns at once; <see cref="Started"/> completes when the services are up.
 /// </summary>
-public sealed partial class ComposeHost(
+internal sealed partial class ComposeHost(
     ComposeOptions options,
     ProjectRunner runner,
     ServiceSupervisor supervisor,
     ServiceAddressBook addresses,
     PortProxies proxies,
-    ILogger<ComposeHost> logger) : IHostedService, IAsyncDisposable
+    ILogger<ComposeHost> logger) : IComposeServices, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<ComposeUpResult> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -127,19 +126,19 @@ public sealed partial class ComposeHost(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "No compose file at {Path}: no services to run")]
+        [LoggerMessage(EventId = LogEvents.NoFile, Level = LogLevel.Information, Message = "No compose file at {Path}: no services to run")]
         public static partial void NoFile(ILogger logger, string path);
 
-        [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Compose file {Path} refused, services not started (functions still run): {Reason}")]
+        [LoggerMessage(EventId = LogEvents.InvalidFile, Level = LogLevel.Error, Message = "Compose file {Path} refused, services not started (functions still run): {Reason}")]
         public static partial void InvalidFile(ILogger logger, string path, string reason);
 
-        [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Compose file {Path}: ignoring {Key} (not part of the subset faasd honours)")]
+        [LoggerMessage(EventId = LogEvents.IgnoredKey, Level = LogLevel.Warning, Message = "Compose file {Path}: ignoring {Key} (not part of the subset faasd honours)")]
         public static partial void IgnoredKey(ILogger logger, string path, string key);
 
-        [LoggerMessage(EventId = 7104, Level = LogLevel.Information, Message = "{Up}/{Total} compose services up in {ElapsedMs:F0} ms")]
+        [LoggerMessage(EventId = LogEvents.ServicesUp, Level = LogLevel.Information, Message = "{Up}/{Total} compose services up in {ElapsedMs:F0} ms")]
         public static partial void ServicesUp(ILogger logger, int up, int total, double elapsedMs);
 
-        [LoggerMessage(EventId = 7105, Level = LogLevel.Critical, Message = "Compose services stopped being managed: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.Crashed, Level = LogLevel.Critical, Message = "Compose services stopped being managed: {Reason}")]
         public static partial void Crashed(ILogger logger, string reason, Exception exception);
     }
 }

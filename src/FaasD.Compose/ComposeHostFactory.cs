@@ -1,20 +1,20 @@
-using FaasD.Compose.Logs;
 using FaasD.Compose.Names;
 using FaasD.Compose.Ports;
 using FaasD.Compose.Restart;
 using FaasD.Compose.Running;
+using FaasD.Runtime.Logs;
 using FaasD.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace FaasD.Compose;
 
 /// <summary>Builds the compose part from the few things it needs from the host; the one place its pieces meet.</summary>
-public static class ComposeHostFactory
+internal static class ComposeHostFactory
 {
     public static ComposeHost Create(
         ComposeOptions options,
         IContainerRuntime runtime,
-        IServiceLogs logs,
+        ILogCapture logs,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {

@@ -1,27 +1,26 @@
-using FaasD.Compose.Logs;
-using FaasD.Functions.Logs;
 using FaasD.Runtime;
+using FaasD.Runtime.Logs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FaasD.Compose;
 
+/// <summary>Registration of the compose part.</summary>
 public static class ComposeServiceCollectionExtensions
 {
     /// <summary>
-    /// Runs the services of the compose file as part of the host. Needs <see cref="IContainerRuntime"/> and
-    /// <see cref="LogPump"/> registered; register it before the function platform so services start first.
+    /// Registers <see cref="IComposeServices"/>: the services of the compose file, run on the container runtime
+    /// with their output in the same capture as functions'. Needs <c>AddContainerRuntime</c>. The host decides
+    /// when they start (before the function platform recovers, so services are up first).
     /// </summary>
     public static IServiceCollection AddComposeServices(this IServiceCollection services, ComposeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        services.AddSingleton(provider => ComposeHostFactory.Create(
+        return services.AddSingleton<IComposeServices>(provider => ComposeHostFactory.Create(
             options,
             provider.GetRequiredService<IContainerRuntime>(),
-            new LogPumpServiceLogs(provider.GetRequiredService<LogPump>()),
+            provider.GetRequiredService<ILogCapture>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetRequiredService<ILoggerFactory>()));
-        services.AddHostedService(provider => provider.GetRequiredService<ComposeHost>());
-        return services;
     }
 }

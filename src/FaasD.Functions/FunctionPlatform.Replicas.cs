@@ -3,6 +3,7 @@ using FaasD.Functions.Autoscaling;
 using FaasD.Functions.Deployment;
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using FaasD.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +14,7 @@ namespace FaasD.Functions;
 /// A replica leaves only after its in-flight requests have ended (bounded by the stop grace period): it is taken out
 /// of rotation first, then its count is awaited, then its container is removed. Callers hold the function's lock.
 /// </summary>
-public sealed partial class FunctionPlatform
+internal sealed partial class FunctionPlatform
 {
     /// <summary>Creates and starts one replica per index in parallel; if any fails, removes those that started and throws.</summary>
     internal async Task<IReadOnlyList<StartedFunction>> StartReplicasAsync(StoredDeployment deployment, IReadOnlyList<int> indices, CancellationToken cancellationToken)
@@ -154,7 +155,7 @@ public sealed partial class FunctionPlatform
     /// <summary>The autoscaler's call: the count within [min, max] for a function that serves; a sleeping or removed one is left alone.</summary>
     internal async Task AutoscaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken)
     {
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (_registry.TryGet(key, out var handle) && handle.State == LifecycleState.Running)
         {
             await SetReplicaCountAsync(key, handle, handle.Scaling.Clamp(replicas), cancellationToken);
@@ -167,7 +168,7 @@ public sealed partial class FunctionPlatform
     /// </summary>
     internal async Task<bool> RestartReplicaAsync(FunctionKey key, string containerId, CancellationToken cancellationToken)
     {
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (!_registry.TryGet(key, out var handle)
             || handle.State != LifecycleState.Running
             || handle.FindReplica(containerId) is not { } replica
@@ -180,7 +181,7 @@ public sealed partial class FunctionPlatform
         {
             // The dead task must go before a new one can be created (and its netns and IP with it).
             await _runtime.StopTaskAsync(key.Namespace, containerId, TimeSpan.Zero, cancellationToken);
-            var destination = await StartTaskAsync(key.Namespace, key.Name, containerId, cancellationToken);
+            var destination = await _starter.StartAsync(key.Namespace, key.Name, containerId, cancellationToken);
             handle.MarkReplicaReady(replica, destination);
             Log.ReplicaRestarted(_logger, key, containerId);
             return true;

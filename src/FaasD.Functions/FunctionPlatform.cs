@@ -1,13 +1,13 @@
-using System.Collections.Concurrent;
-using System.Net;
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Autoscaling;
 using FaasD.Functions.Deployment;
 using FaasD.Functions.Health;
-using FaasD.Functions.Logs;
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using FaasD.Runtime;
+using FaasD.Runtime.Logs;
+using FaasD.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace FaasD.Functions;
@@ -20,46 +20,35 @@ namespace FaasD.Functions;
 /// functions never wait for each other. Every operation leaves containerd in a state that the next start's
 /// recovery (<see cref="FunctionRecovery"/>) can finish or clean up.
 /// </summary>
-public sealed partial class FunctionPlatform : IFunctionPlatform
+internal sealed partial class FunctionPlatform(
+    IContainerRuntime runtime,
+    FunctionCatalog catalog,
+    FunctionRegistry registry,
+    ContainerSpecFactory specs,
+    INamespaceStore namespaces,
+    ILogCapture logs,
+    TaskStarter starter,
+    ScaleToZeroOptions scaleOptions,
+    FunctionPlatformOptions options,
+    TimeProvider time,
+    ILogger<FunctionPlatform> logger,
+    IEnumerable<IFunctionSpecValidator>? validators = null,
+    IEnumerable<IFunctionChangeObserver>? observers = null) : IFunctionPlatform
 {
-    private readonly ConcurrentDictionary<FunctionKey, SemaphoreSlim> _locks = new();
-    private readonly IContainerRuntime _runtime;
-    private readonly FunctionCatalog _catalog;
-    private readonly FunctionRegistry _registry;
-    private readonly ContainerSpecFactory _specs;
-    private readonly INamespaceStore _namespaces;
-    private readonly FunctionLogStore _logs;
-    private readonly LogPump _pump;
-    private readonly ScaleToZeroOptions _scaleOptions;
-    private readonly FunctionPlatformOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<FunctionPlatform> _logger;
-
-    public FunctionPlatform(
-        IContainerRuntime runtime,
-        FunctionCatalog catalog,
-        FunctionRegistry registry,
-        ContainerSpecFactory specs,
-        INamespaceStore namespaces,
-        FunctionLogStore logs,
-        LogPump pump,
-        ScaleToZeroOptions scaleOptions,
-        FunctionPlatformOptions options,
-        TimeProvider time,
-        ILogger<FunctionPlatform> logger)
-    {
-        _runtime = runtime;
-        _catalog = catalog;
-        _registry = registry;
-        _specs = specs;
-        _namespaces = namespaces;
-        _logs = logs;
-        _pump = pump;
-        _scaleOptions = scaleOptions;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
+    private readonly KeyedAsyncLock<FunctionKey> _locks = new();
+    private readonly IContainerRuntime _runtime = runtime;
+    private readonly FunctionCatalog _catalog = catalog;
+    private readonly FunctionRegistry _registry = registry;
+    private readonly ContainerSpecFactory _specs = specs;
+    private readonly INamespaceStore _namespaces = namespaces;
+    private readonly ILogCapture _logs = logs;
+    private readonly TaskStarter _starter = starter;
+    private readonly ScaleToZeroOptions _scaleOptions = scaleOptions;
+    private readonly FunctionPlatformOptions _options = options;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<FunctionPlatform> _logger = logger;
+    private readonly IFunctionSpecValidator[] _validators = validators?.ToArray() ?? [];
+    private readonly IFunctionChangeObserver[] _observers = observers?.ToArray() ?? [];
 
     public async Task<IReadOnlyList<FunctionInfo>> ListAsync(string @namespace, CancellationToken cancellationToken)
     {
@@ -78,7 +67,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
     {
         var settings = await ValidateAsync(spec, cancellationToken);
         var key = new FunctionKey(spec.Namespace, spec.Name);
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (_catalog.TryGet(key, out _))
         {
             throw new FunctionPlatformException(FunctionErrorKind.AlreadyExists, $"function {key} already exists");
@@ -94,13 +83,14 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         handle.Scaling = scaling;
         handle.DesiredReplicas = scaling.Min;
         Log.Deployed(_logger, key, started[0].Function.ContainerId, _time.GetElapsedTime(began).TotalMilliseconds);
+        Announce(new FunctionChange(FunctionChangeKind.Deployed, spec.Namespace, spec.Name, spec));
     }
 
     public async Task UpdateAsync(FunctionSpec spec, CancellationToken cancellationToken)
     {
         var settings = await ValidateAsync(spec, cancellationToken);
         var key = new FunctionKey(spec.Namespace, spec.Name);
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (!_catalog.TryGet(key, out var old))
         {
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function: {key} not found");
@@ -109,13 +99,14 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         var scaling = ValidateScaling(spec);
         var deployment = StoredDeployment.From(spec, old.Deployment.Generation + 1);
         await RollOutAsync(key, old, deployment, settings, scaling, cancellationToken);
+        Announce(new FunctionChange(FunctionChangeKind.Updated, spec.Namespace, spec.Name, spec));
     }
 
     public async Task RemoveAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         await RequireNamespaceAsync(@namespace, cancellationToken);
         var key = new FunctionKey(@namespace, name);
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (!_catalog.TryGet(key, out var function))
         {
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function {key} not found");
@@ -124,6 +115,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         var replicas = _registry.TryGet(key, out var handle) ? handle.Replicas : [];
         await _registry.RemoveAsync(key);
         _catalog.Remove(key);
+        Announce(new FunctionChange(FunctionChangeKind.Removed, @namespace, name, null));
 
         // Past this point the caller has been told "removed"; finish even if they hang up. Requests already
         // forwarded finish first (bounded by the stop grace period).
@@ -143,7 +135,7 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
 
         await RequireNamespaceAsync(@namespace, cancellationToken);
         var key = new FunctionKey(@namespace, name);
-        await using var held = await LockAsync(key, cancellationToken);
+        using var held = await _locks.AcquireAsync(key, cancellationToken);
         if (!_registry.TryGet(key, out var handle))
         {
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function: {key} not found");
@@ -223,13 +215,24 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
             }
             catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.AlreadyExists)
             {
-                // A leftover of a crashed deploy that recovery had not adopted: replace it.
+                // A leftover of a crashed deploy that recovery had not adopted is replaced; a container of the same
+                // name that is not this function's (someone else's, in a namespace FaasD shares) is never touched.
+                var existing = await _runtime.GetContainerAsync(deployment.Namespace, containerId, cancellationToken);
+                if (existing is not null
+                    && !(existing.Labels.TryGetValue(ContainerNaming.FunctionLabel, out var owner) && owner == deployment.Name))
+                {
+                    throw new FunctionPlatformException(
+                        FunctionErrorKind.AlreadyExists,
+                        $"a container named {containerId} that FaasD did not create exists in namespace {deployment.Namespace}",
+                        ex);
+                }
+
                 await _runtime.DeleteContainerAsync(deployment.Namespace, containerId, cancellationToken);
                 await _runtime.CreateContainerAsync(spec, cancellationToken);
             }
 
             var container = await _runtime.GetContainerAsync(deployment.Namespace, containerId, cancellationToken);
-            var destination = await StartTaskAsync(deployment.Namespace, deployment.Name, containerId, cancellationToken, deployment);
+            var destination = await _starter.StartAsync(deployment.Namespace, deployment.Name, containerId, cancellationToken, deployment);
             var function = new DeployedFunction(deployment, containerId, container?.CreatedAt ?? _time.GetUtcNow());
             return new StartedFunction(function, destination, _time.GetElapsedTime(started));
         }
@@ -251,34 +254,9 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         }
     }
 
-    /// <summary>
-    /// Task create + network + start, then waits for readiness: the port accepts and the readiness path (annotation
-    /// <c>com.openfaas.ready.http.path</c>, else <c>/_/health</c>) answers 2xx where the function serves it.
-    /// Returns the destination prefix.
-    /// </summary>
-    internal async Task<string> StartTaskAsync(string @namespace, string function, string containerId, CancellationToken cancellationToken, StoredDeployment? deployment = null)
-    {
-        var task = await _runtime.StartTaskAsync(@namespace, containerId, cancellationToken);
-        var address = task.Address ?? throw new RuntimeException(RuntimeErrorKind.Internal, $"task of {containerId} has no IP address");
-        WatchLogs(@namespace, function, containerId);
-        var began = _time.GetTimestamp();
-        await PortProbe.WaitUntilAcceptsAsync(address, _options.FunctionPort, _options.ReadinessTimeout, _time, cancellationToken);
-        var destination = DestinationFor(address);
-        deployment ??= _catalog.TryGet(new FunctionKey(@namespace, function), out var current) ? current.Deployment : null;
-        var remaining = _options.ReadinessTimeout - _time.GetElapsedTime(began);
-        await ReadinessProbe.WaitUntilReadyAsync(destination, HealthAnnotations.ReadyPathOf(deployment?.Annotations),
-            remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1), _time, cancellationToken);
-        return destination;
-    }
-
-    internal void WatchLogs(string @namespace, string function, string containerId) =>
-        _pump.Watch(@namespace, function, containerId, _runtime.LogPathFor(@namespace, containerId));
-
-    internal string DestinationFor(IPAddress address) =>
-        $"http://{address}:{_options.FunctionPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-
     internal async Task RemoveContainerAsync(string @namespace, string containerId, CancellationToken cancellationToken)
     {
+        var ours = true;
         try
         {
             await _runtime.StopTaskAsync(@namespace, containerId, _options.StopGracePeriod, cancellationToken);
@@ -287,9 +265,19 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.NotFound)
         {
         }
+        catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.FailedPrecondition)
+        {
+            // Not FaasD's container (the runtime refuses to touch it): nothing of ours to clean up, and its log
+            // file is not ours either.
+            ours = false;
+            Log.ForeignContainerKept(_logger, @namespace, containerId, ex.Message);
+        }
         finally
         {
-            _pump.Unwatch(_runtime.LogPathFor(@namespace, containerId));
+            if (ours)
+            {
+                _logs.Unfollow(@namespace, containerId);
+            }
         }
     }
 
@@ -314,8 +302,24 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
     private async Task<ScaleToZeroSettings> ValidateAsync(FunctionSpec spec, CancellationToken cancellationToken)
     {
         _specs.Validate(spec);
+        foreach (var validator in _validators)
+        {
+            if (validator.Validate(spec) is { } reason)
+            {
+                throw new FunctionPlatformException(FunctionErrorKind.Invalid, reason);
+            }
+        }
+
         await RequireNamespaceAsync(spec.Namespace, cancellationToken);
         return ScaleToZeroSettings.Parse(spec.Labels, _scaleOptions);
+    }
+
+    private void Announce(FunctionChange change)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.OnFunctionChanged(change);
+        }
     }
 
     private async Task RequireNamespaceAsync(string @namespace, CancellationToken cancellationToken)
@@ -339,54 +343,41 @@ public sealed partial class FunctionPlatform : IFunctionPlatform
         };
     }
 
-    private async Task<Releaser> LockAsync(FunctionKey key, CancellationToken cancellationToken)
-    {
-        var gate = _locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        return new Releaser(gate);
-    }
-
     internal readonly record struct StartedFunction(DeployedFunction Function, string Destination, TimeSpan Elapsed);
-
-    private readonly struct Releaser(SemaphoreSlim gate) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            gate.Release();
-            return ValueTask.CompletedTask;
-        }
-    }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
+        [LoggerMessage(EventId = LogEvents.ForeignContainerKept, Level = LogLevel.Warning, Message = "Left {Namespace}/{Container} alone: {Reason}")]
+        public static partial void ForeignContainerKept(ILogger logger, string @namespace, string container, string reason);
+
+        [LoggerMessage(EventId = LogEvents.Deployed, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
         public static partial void Deployed(ILogger logger, FunctionKey function, string container, double milliseconds);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Updated {Function}: {OldContainer} replaced by {NewContainer}")]
+        [LoggerMessage(EventId = LogEvents.Updated, Level = LogLevel.Information, Message = "Updated {Function}: {OldContainer} replaced by {NewContainer}")]
         public static partial void Updated(ILogger logger, FunctionKey function, string oldContainer, string newContainer);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Removed {Function}")]
+        [LoggerMessage(EventId = LogEvents.Removed, Level = LogLevel.Information, Message = "Removed {Function}")]
         public static partial void Removed(ILogger logger, FunctionKey function);
 
-        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the replica is replaced")]
+        [LoggerMessage(EventId = LogEvents.TaskExited, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the replica is replaced")]
         public static partial void TaskExited(ILogger logger, FunctionKey function, string container, uint exitStatus);
 
-        [LoggerMessage(EventId = 7500, Level = LogLevel.Information, Message = "Scaled {Function} from {From} to {To} replicas")]
+        [LoggerMessage(EventId = LogEvents.ReplicasScaled, Level = LogLevel.Information, Message = "Scaled {Function} from {From} to {To} replicas")]
         public static partial void Scaled(ILogger logger, FunctionKey function, int from, int to);
 
-        [LoggerMessage(EventId = 7501, Level = LogLevel.Information, Message = "{Function}: replica {Container} retired after serving {Served} requests")]
+        [LoggerMessage(EventId = LogEvents.ReplicaRetired, Level = LogLevel.Information, Message = "{Function}: replica {Container} retired after serving {Served} requests")]
         public static partial void ReplicaRetired(ILogger logger, FunctionKey function, string container, long served);
 
-        [LoggerMessage(EventId = 7502, Level = LogLevel.Warning, Message = "{Container} still had {InFlight} request(s) in flight after the {GraceSeconds} s stop grace period; stopping it anyway")]
+        [LoggerMessage(EventId = LogEvents.ReplicaDrainTimedOut, Level = LogLevel.Warning, Message = "{Container} still had {InFlight} request(s) in flight after the {GraceSeconds} s stop grace period; stopping it anyway")]
         public static partial void DrainTimedOut(ILogger logger, string container, long inFlight, double graceSeconds);
 
-        [LoggerMessage(EventId = 7503, Level = LogLevel.Warning, Message = "{Function}: replica {Container} could not be started")]
+        [LoggerMessage(EventId = LogEvents.ReplicaStartFailed, Level = LogLevel.Warning, Message = "{Function}: replica {Container} could not be started")]
         public static partial void ReplicaStartFailed(ILogger logger, FunctionKey function, string container, Exception exception);
 
-        [LoggerMessage(EventId = 7504, Level = LogLevel.Information, Message = "{Function}: replica {Container} restarted and serving")]
+        [LoggerMessage(EventId = LogEvents.ReplicaRestarted, Level = LogLevel.Information, Message = "{Function}: replica {Container} restarted and serving")]
         public static partial void ReplicaRestarted(ILogger logger, FunctionKey function, string container);
 
-        [LoggerMessage(EventId = 7505, Level = LogLevel.Warning, Message = "{Function}: restarting replica {Container} failed")]
+        [LoggerMessage(EventId = LogEvents.ReplicaRestartFailed, Level = LogLevel.Warning, Message = "{Function}: restarting replica {Container} failed")]
         public static partial void ReplicaRestartFailed(ILogger logger, FunctionKey function, string container, Exception exception);
     }
 }

@@ -1,5 +1,6 @@
 using FaasD.Gateway.Auth;
 using FaasD.Gateway.Functions;
+using FaasD.Gateway.Http;
 using FaasD.Gateway.Invoke;
 using FaasD.Gateway.Logs;
 using FaasD.Gateway.Metrics;
@@ -16,7 +17,8 @@ namespace FaasD.Gateway;
 public static class GatewayEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps every route of the OpenFaaS gateway: <c>/system/*</c> and <c>/ui/</c> behind basic auth,
+    /// Maps every route of the OpenFaaS gateway: <c>/system/*</c> and <c>/ui/</c> as route groups behind basic auth
+    /// (their filters also turn platform errors into OpenFaaS answers),
     /// <c>/function/*</c>, <c>/healthz</c>, <c>/</c> and (unless disabled) <c>/metrics</c> without.
     /// </summary>
     public static IEndpointRouteBuilder MapFaasGateway(this IEndpointRouteBuilder endpoints)
@@ -26,13 +28,27 @@ public static class GatewayEndpointRouteBuilderExtensions
         var auth = services.GetRequiredService<BasicAuthenticator>();
 
         services.GetRequiredService<FunctionProxy>().Map(endpoints);
-        services.GetRequiredService<FunctionsEndpoints>().Map(endpoints, auth);
-        services.GetRequiredService<SecretsEndpoints>().Map(endpoints, auth);
-        services.GetRequiredService<NamespacesEndpoints>().Map(endpoints, auth);
-        services.GetRequiredService<LogsEndpoints>().Map(endpoints, auth);
-        services.GetRequiredService<SystemEndpoints>().Map(endpoints, auth);
-        UiEndpoints.Map(endpoints, auth);
-        services.GetRequiredService<FaasD.Gateway.Alerts.AlertEndpoints>().Map(endpoints, auth);
+        var system = endpoints.MapAuthenticatedGroup("/system", auth);
+        services.GetRequiredService<FunctionsEndpoints>().Map(system);
+        services.GetRequiredService<SecretsEndpoints>().Map(system);
+        services.GetRequiredService<NamespacesEndpoints>().Map(system);
+        services.GetRequiredService<LogsEndpoints>().Map(system);
+        var systemEndpoints = services.GetRequiredService<SystemEndpoints>();
+        systemEndpoints.MapSystem(system);
+        systemEndpoints.Map(endpoints);
+        services.GetRequiredService<Alerts.AlertEndpoints>().Map(system);
+        UiEndpoints.Map(endpoints.MapAuthenticatedGroup("/ui", auth));
+        // /async-function/ and /system/queue exist only when the host registered an async queue.
+        if (services.GetService<FaasD.Invocation.IAsyncInvocationQueue>() is not null)
+        {
+            ActivatorUtilities.CreateInstance<AsyncFunctionEndpoint>(services).Map(endpoints, system);
+        }
+
+        if (services.GetService<FaasD.Invocation.ITriggerCatalog>() is { } triggers)
+        {
+            Triggers.TriggersEndpoints.Map(system, triggers);
+        }
+
         if (services.GetRequiredService<IOptions<GatewayOptions>>().Value.MapMetrics)
         {
             MetricsEndpoints.Map(endpoints, services.GetRequiredService<InvocationMetrics>());
@@ -40,4 +56,5 @@ public static class GatewayEndpointRouteBuilderExtensions
 
         return endpoints;
     }
+
 }

@@ -30,6 +30,9 @@ public sealed class GatewayOptions
     /// <summary>Largest request body streamed to a function; null (default) means no limit, overriding Kestrel's 30 MB.</summary>
     public long? MaxFunctionRequestBodySize { get; set; }
 
+    /// <summary>Largest body accepted on <c>/async-function/</c> (it is stored with the queued call); larger → 413.</summary>
+    public long MaxAsyncRequestBodySize { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Window of logs returned when <c>since</c> is absent (faasd: now − 5 min).</summary>
     public TimeSpan DefaultLogWindow { get; set; } = TimeSpan.FromMinutes(5);
 

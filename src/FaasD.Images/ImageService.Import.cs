@@ -2,7 +2,7 @@ using FaasD.Images.Archives;
 
 namespace FaasD.Images;
 
-public sealed partial class ImageService
+internal sealed partial class ImageService
 {
     public async Task<IReadOnlyList<ImagePullResult>> ImportAsync(string @namespace, string archivePath, ImageImportOptions? options, CancellationToken cancellationToken)
     {

@@ -1,12 +1,12 @@
 using FaasD.Containerd;
 using FaasD.Containerd.Errors;
-using FaasD.Images.Concurrency;
 using FaasD.Images.Distribution;
 using FaasD.Images.Distribution.Auth;
 using FaasD.Images.Oci;
 using FaasD.Images.Platforms;
 using FaasD.Images.References;
 using FaasD.Images.Store;
+using FaasD.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,14 +20,14 @@ namespace FaasD.Images;
 /// The image record is written last, so a failure at any step leaves no record; the lease lets containerd's
 /// garbage collector reclaim whatever was stored on the way.
 /// </summary>
-public sealed partial class ImageService : IImageService, IDisposable
+internal sealed partial class ImageService : IImageService, IDisposable
 {
     private readonly ContainerdClient _containerd;
     private readonly ImageOptions _options;
     private readonly HttpClient _http;
     private readonly RegistryAuthenticator _authenticator;
     private readonly PlatformMatcher _platforms;
-    private readonly KeyedAsyncLock _locks = new();
+    private readonly KeyedAsyncLock<string> _locks = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
 
@@ -178,16 +178,16 @@ public sealed partial class ImageService : IImageService, IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Pulling {Image} into namespace {Namespace}")]
+        [LoggerMessage(EventId = LogEvents.Pulling, Level = LogLevel.Information, Message = "Pulling {Image} into namespace {Namespace}")]
         public static partial void Pulling(ILogger logger, string image, string @namespace);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Pulled {Image} into namespace {Namespace} ({Digest}): {Fetched} blobs fetched, {Present} already present, {Unpacked} layers unpacked in {Elapsed}")]
-        public static partial void Pulled(ILogger logger, string image, string @namespace, string digest, int fetched, int present, int unpacked, TimeSpan elapsed);
+        [LoggerMessage(EventId = LogEvents.Pulled, Level = LogLevel.Information, Message = "Pulled {Image} into namespace {ImageNamespace} ({Digest}): {Fetched} blobs fetched, {Present} already present, {Unpacked} layers unpacked in {Elapsed}")]
+        public static partial void Pulled(ILogger logger, string image, string imageNamespace, string digest, int fetched, int present, int unpacked, TimeSpan elapsed);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Pull of {Image} into namespace {Namespace} failed ({Kind})")]
+        [LoggerMessage(EventId = LogEvents.PullFailed, Level = LogLevel.Warning, Message = "Pull of {Image} into namespace {Namespace} failed ({Kind})")]
         public static partial void PullFailed(ILogger logger, string image, string @namespace, ImagePullErrorKind kind, Exception exception);
 
-        [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Imported {Image} into namespace {Namespace} from {Archive}")]
+        [LoggerMessage(EventId = LogEvents.Imported, Level = LogLevel.Information, Message = "Imported {Image} into namespace {Namespace} from {Archive}")]
         public static partial void Imported(ILogger logger, string image, string @namespace, string archive);
     }
 }

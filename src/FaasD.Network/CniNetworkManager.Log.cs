@@ -2,26 +2,26 @@ using Microsoft.Extensions.Logging;
 
 namespace FaasD.Network;
 
-public sealed partial class CniNetworkManager
+internal sealed partial class CniNetworkManager
 {
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Attached {Id}: {Address} in {NetnsPath}")]
+    [LoggerMessage(EventId = LogEvents.LogAttached, Level = LogLevel.Information, Message = "Attached {Id}: {Address} in {NetnsPath}")]
     private partial void LogAttached(string id, string address, string netnsPath);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Detached {Id}")]
+    [LoggerMessage(EventId = LogEvents.LogDetached, Level = LogLevel.Information, Message = "Detached {Id}")]
     private partial void LogDetached(string id);
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Attach of {Id} failed; rolling back")]
+    [LoggerMessage(EventId = LogEvents.LogAttachFailed, Level = LogLevel.Warning, Message = "Attach of {Id} failed; rolling back")]
     private partial void LogAttachFailed(Exception exception, string id);
 
-    [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Rolling back the attach of {Id} failed; detach it again to release what remains")]
+    [LoggerMessage(EventId = LogEvents.LogRollBackFailed, Level = LogLevel.Error, Message = "Rolling back the attach of {Id} failed; detach it again to release what remains")]
     private partial void LogRollBackFailed(Exception exception, string id);
 
-    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Attachment of {Id} is stale (netns gone) or was never finished; releasing it")]
+    [LoggerMessage(EventId = LogEvents.LogReleasingLeftover, Level = LogLevel.Information, Message = "Attachment of {Id} is stale (netns gone) or was never finished; releasing it")]
     private partial void LogReleasingLeftover(string id);
 
-    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Releasing the leftover attachment of {Id} failed; its record is kept for a later retry")]
+    [LoggerMessage(EventId = LogEvents.LogLeftoverReleaseFailed, Level = LogLevel.Warning, Message = "Releasing the leftover attachment of {Id} failed; its record is kept for a later retry")]
     private partial void LogLeftoverReleaseFailed(Exception exception, string id);
 
-    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "CNI config {Path} not found; using the built-in openfaas-cni-bridge network")]
+    [LoggerMessage(EventId = LogEvents.LogUsingBuiltInConfig, Level = LogLevel.Warning, Message = "CNI config {Path} not found; using the built-in openfaas-cni-bridge network")]
     private partial void LogUsingBuiltInConfig(string path);
 }

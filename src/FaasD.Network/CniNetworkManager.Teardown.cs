@@ -5,7 +5,7 @@ using FaasD.Network.State;
 namespace FaasD.Network;
 
 /// <summary>Undoing attachments: a finished one on detach, a stale or half-made one found later, a failed one at once.</summary>
-public sealed partial class CniNetworkManager
+internal sealed partial class CniNetworkManager
 {
     /// <summary>DEL with exactly the config, container id and result of the ADD, then the netns, then the record.</summary>
     private async Task ReleaseAsync(AttachmentRecord record, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using FaasD.Network.Cni;
-using FaasD.Network.Concurrency;
+using FaasD.Shared;
 using FaasD.Network.Namespaces;
 using FaasD.Network.State;
 using Microsoft.Extensions.Logging;
@@ -15,7 +15,7 @@ namespace FaasD.Network;
 /// leads back to it, and a netns without a record never saw ADD.
 /// Calls for one id are serialised; different ids run in parallel (host-local IPAM locks its own store).
 /// </summary>
-public sealed partial class CniNetworkManager : INetworkManager
+internal sealed partial class CniNetworkManager : INetworkManager
 {
     private const string LoopbackInterface = "lo";
 
@@ -24,7 +24,7 @@ public sealed partial class CniNetworkManager : INetworkManager
     private readonly NamedNetworkNamespaces _namespaces;
     private readonly CniNetworkRunner _cni;
     private readonly AttachmentStore _store;
-    private readonly KeyedLock _locks = new();
+    private readonly KeyedAsyncLock<string> _locks = new(StringComparer.Ordinal);
 
     public CniNetworkManager(IOptions<NetworkOptions> options, ILogger<CniNetworkManager> logger)
     {
@@ -150,14 +150,18 @@ public sealed partial class CniNetworkManager : INetworkManager
         if (record is not null)
         {
             await ReleaseAsync(record, cancellationToken);
-        }
-        else
-        {
-            // Without a record no ADD ran; at most a netns (or a bare file) is left.
-            NamedNetworkNamespaces.Remove(netnsPath);
+            LogDetached(id);
+            return;
         }
 
-        LogDetached(id);
+        // Without a record no ADD ran; at most a netns (or a bare file) is left. Detach is called again for
+        // what is already detached (a stop, then a delete that makes sure): that is not news, so not logged.
+        var leftover = File.Exists(netnsPath);
+        NamedNetworkNamespaces.Remove(netnsPath);
+        if (leftover)
+        {
+            LogDetached(id);
+        }
     }
 
     /// <summary>

@@ -35,7 +35,11 @@ public sealed record ContainerSpec
     public IReadOnlyList<string>? Capabilities { get; init; }
 }
 
-public sealed record BindMount(string Source, string Destination, bool ReadOnly);
+/// <param name="OwnedByProcessUser">
+/// Mount a private copy owned by the user the container's process runs as (mode 0400) instead of the file
+/// itself: for secrets, which a non-root function could not read otherwise.
+/// </param>
+public sealed record BindMount(string Source, string Destination, bool ReadOnly, bool OwnedByProcessUser = false);
 
 /// <summary>A container as read back from containerd.</summary>
 public sealed record ContainerRecord(
@@ -58,6 +62,9 @@ public enum TaskState
 
 public sealed record TaskInfo(TaskState State, uint Pid, IPAddress? Address);
 
+/// <summary>A containerd namespace and its labels.</summary>
+public sealed record NamespaceRecord(string Name, IReadOnlyDictionary<string, string> Labels);
+
 public sealed record TaskExit(string Namespace, string Id, uint ExitStatus, DateTimeOffset ExitedAt);
 
 /// <summary>
@@ -70,7 +77,20 @@ public interface IContainerRuntime
     /// <summary>Pulls and unpacks the image into the namespace unless it is already there.</summary>
     Task EnsureImageAsync(string @namespace, string image, CancellationToken cancellationToken);
 
+    /// <summary>containerd's version; Unavailable while containerd does not answer (start-up wait, health).</summary>
+    Task<string> GetVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every containerd namespace with its labels.</summary>
+    Task<IReadOnlyList<NamespaceRecord>> ListNamespacesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates the namespace unless it exists, and adds or corrects the given labels (others are kept).</summary>
     Task EnsureNamespaceAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
+
+    /// <summary>Replaces all labels of an existing namespace. Throws NotFound.</summary>
+    Task ReplaceNamespaceLabelsAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the namespace; FailedPrecondition while it still holds containers, images or snapshots; gone is success.</summary>
+    Task DeleteNamespaceAsync(string @namespace, CancellationToken cancellationToken);
 
     /// <summary>Creates the container and its snapshot. Throws AlreadyExists.</summary>
     Task CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken);
@@ -100,22 +120,4 @@ public interface IContainerRuntime
 
     /// <summary>Task exit events from containerd, until cancelled.</summary>
     IAsyncEnumerable<TaskExit> WatchExitsAsync(CancellationToken cancellationToken);
-}
-
-public enum RuntimeErrorKind
-{
-    NotFound,
-    AlreadyExists,
-    FailedPrecondition,
-    Unavailable,
-    InvalidArgument,
-    Internal,
-}
-
-public sealed class RuntimeException : Exception
-{
-    public RuntimeException(RuntimeErrorKind kind, string message, Exception? inner = null)
-        : base(message, inner) => Kind = kind;
-
-    public RuntimeErrorKind Kind { get; }
 }

@@ -12,6 +12,9 @@ public sealed class RuntimeOptions
     /// <summary>Directory of per-container log files, as <c>&lt;LogDirectory&gt;/&lt;namespace&gt;/&lt;id&gt;.log</c>.</summary>
     public string LogDirectory { get; set; } = "/var/lib/faasd/logs";
 
+    /// <summary>Root-only directory of the per-container copies of user-owned mounts (secrets), see <see cref="BindMount.OwnedByProcessUser"/>.</summary>
+    public string OwnedCopiesDirectory { get; set; } = "/var/lib/faasd/secrets/.containers";
+
     /// <summary>
     /// Cgroup under which every container gets <c>&lt;parent&gt;/&lt;namespace&gt;/&lt;id&gt;</c>. We choose the path
     /// (rather than leaving it to the shim) so the freezer can be found without asking containerd.

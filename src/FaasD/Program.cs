@@ -14,6 +14,8 @@ internal static class Program
             InstallCommand.Create(),
             ConfigCommand.Create(),
             VersionCommand.Create(),
+            CronCommand.Create(),
+            QueueCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }

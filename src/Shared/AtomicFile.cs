@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace FaasD.Shared;
 
 /// <summary>
@@ -53,29 +51,10 @@ internal static class AtomicFile
     {
         // A rename or unlink is durable only once the directory entry is on disk. .NET cannot open a
         // directory as a file handle on Linux, so this goes to libc directly.
-        const int ReadOnly = 0; // O_RDONLY, the same on every architecture (O_DIRECTORY is not)
-        var fd = open(directory, ReadOnly);
-        if (fd < 0)
+        using var handle = Libc.OpenReadOnly(directory);
+        if (Libc.fsync(handle.Fd) != 0)
         {
-            throw new IOException($"cannot open {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
-        }
-
-        try
-        {
-            _ = fsync(fd);
-        }
-        finally
-        {
-            _ = close(fd);
+            throw new IOException($"cannot sync {directory}: {Libc.LastError().Text}");
         }
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int fsync(int fd);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
 }

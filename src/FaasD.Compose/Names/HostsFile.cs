@@ -7,7 +7,7 @@ namespace FaasD.Compose.Names;
 /// The hosts file shared by services and functions: <c>127.0.0.1 localhost</c>, the extra names (gateway) and one
 /// <c>&lt;ip&gt;\t&lt;service&gt;</c> line per running service.
 /// </summary>
-public sealed class HostsFile(string path)
+internal sealed class HostsFile(string path)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 

@@ -7,7 +7,7 @@ namespace FaasD.Compose.Names;
 /// The current IP of every running service: the port proxies read it per connection, and each change is written
 /// to the shared hosts file so functions and services resolve names to the address of now, not of start-up.
 /// </summary>
-public sealed class ServiceAddressBook(HostsFile hostsFile, IReadOnlyDictionary<string, IPAddress> extraHosts)
+internal sealed class ServiceAddressBook(HostsFile hostsFile, IReadOnlyDictionary<string, IPAddress> extraHosts)
 {
     private readonly ConcurrentDictionary<string, IPAddress> _addresses = new(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ namespace FaasD.Compose.Parsing;
 /// Reads a docker-compose.yaml into the subset faasd honours. Every failure is a <see cref="ComposeException"/>
 /// naming the line or service; nothing here touches containers.
 /// </summary>
-public static class ComposeParser
+internal static class ComposeParser
 {
     private static readonly HashSet<string> s_knownTopLevel = ["version", "name", "services", "volumes"];
 
@@ -24,13 +24,16 @@ public static class ComposeParser
             throw new ComposeException($"cannot read {path}: {exception.Message}", exception);
         }
 
-        return Parse(text, context);
+        ArgumentNullException.ThrowIfNull(context);
+        var withDotEnv = context with { FileVariables = await DotEnvFile.ReadBesideAsync(path, cancellationToken) };
+        return Parse(text, withDotEnv);
     }
 
     public static ComposeProject Parse(string yaml, ParseContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var root = LoadRoot(yaml);
+        Interpolation.Apply(root, context.Variable);
         var ignored = new List<string>();
         YamlMappingNode? servicesNode = null;
         foreach (var entry in root.Children)

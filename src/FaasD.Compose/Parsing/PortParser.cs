@@ -61,36 +61,22 @@ internal static class PortParser
 
     private static PublishedPort ParseLong(YamlMappingNode map, string service)
     {
-        string? published = null;
-        string? target = null;
-        var host = "0.0.0.0";
-        foreach (var entry in map.Children)
+        // mode, name, app_protocol: meaningless for one host, so never read.
+        var fields = YamlNodes.Fields(map, service);
+        string? Field(string key) => fields.TryGetValue(key, out var node) ? YamlNodes.Scalar(node, service, "port " + key) : null;
+        if (fields.TryGetValue("protocol", out var protocol))
         {
-            switch (YamlNodes.KeyOf(entry, service))
-            {
-                case "target":
-                    target = YamlNodes.Scalar(entry.Value, service, "port target");
-                    break;
-                case "published":
-                    published = YamlNodes.Scalar(entry.Value, service, "port published");
-                    break;
-                case "host_ip":
-                    host = YamlNodes.Scalar(entry.Value, service, "port host_ip");
-                    break;
-                case "protocol":
-                    RequireTcp(entry.Value, service, YamlNodes.Scalar(entry.Value, service, "port protocol"));
-                    break;
-                default:
-                    break; // mode, name, app_protocol: meaningless for one host
-            }
+            RequireTcp(protocol, service, YamlNodes.Scalar(protocol, service, "port protocol"));
         }
 
+        var target = Field("target");
+        var published = Field("published");
         if (target is null || published is null)
         {
             throw YamlNodes.Error(map, service, "port needs both target and published");
         }
 
-        return new PublishedPort(Address(map, service, host), Number(map, service, published), Number(map, service, target));
+        return new PublishedPort(Address(map, service, Field("host_ip") ?? "0.0.0.0"), Number(map, service, published), Number(map, service, target));
     }
 
     private static void RequireTcp(YamlNode node, string service, string protocol)

@@ -46,31 +46,13 @@ internal static partial class VolumeParser
 
     private static ServiceVolume ParseLong(YamlMappingNode map, string service, ParseContext context)
     {
-        string? type = null;
-        string? source = null;
-        string? target = null;
-        var readOnly = false;
-        foreach (var entry in map.Children)
-        {
-            switch (YamlNodes.KeyOf(entry, service))
-            {
-                case "type":
-                    type = YamlNodes.Scalar(entry.Value, service, "volume type");
-                    break;
-                case "source":
-                    source = YamlNodes.Scalar(entry.Value, service, "volume source");
-                    break;
-                case "target":
-                    target = YamlNodes.Scalar(entry.Value, service, "volume target");
-                    break;
-                case "read_only":
-                    readOnly = YamlNodes.Boolean(entry.Value, service, "volume read_only");
-                    break;
-                default:
-                    break; // bind/volume sub-options (create_host_path, nocopy ...) change nothing for a plain bind mount
-            }
-        }
-
+        // bind/volume sub-options (create_host_path, nocopy ...) change nothing for a plain bind mount, so never read.
+        var fields = YamlNodes.Fields(map, service);
+        string? Field(string key) => fields.TryGetValue(key, out var node) ? YamlNodes.Scalar(node, service, "volume " + key) : null;
+        var type = Field("type");
+        var source = Field("source");
+        var target = Field("target");
+        var readOnly = fields.TryGetValue("read_only", out var flag) && YamlNodes.Boolean(flag, service, "volume read_only");
         if (target is null)
         {
             throw YamlNodes.Error(map, service, "volume needs a target");

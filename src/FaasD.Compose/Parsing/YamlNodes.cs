@@ -54,4 +54,16 @@ internal static class YamlNodes
 
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
+
+    /// <summary>A long-syntax mapping's values by key (a repeated key: the last wins, as in YAML 1.1 readers); keys FaasD has no use for are simply never asked for.</summary>
+    public static Dictionary<string, YamlNode> Fields(YamlMappingNode map, string? service)
+    {
+        var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var entry in map.Children)
+        {
+            fields[KeyOf(entry, service)] = entry.Value;
+        }
+
+        return fields;
+    }
 }

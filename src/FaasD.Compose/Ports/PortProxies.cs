@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace FaasD.Compose.Ports;
 
 /// <summary>The listeners for every published port of a project; a port that cannot be bound is logged and skipped.</summary>
-public sealed partial class PortProxies(Func<string, IPAddress?> resolve, int bufferSize, ILogger<PortProxies> logger) : IAsyncDisposable
+internal sealed partial class PortProxies(Func<string, IPAddress?> resolve, int bufferSize, ILogger<PortProxies> logger) : IAsyncDisposable
 {
     private readonly List<PortForwarder> _forwarders = [];
 
@@ -47,10 +47,10 @@ public sealed partial class PortProxies(Func<string, IPAddress?> resolve, int bu
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7310, Level = LogLevel.Information, Message = "Forwarding {Port} to service {Service}")]
+        [LoggerMessage(EventId = LogEvents.Listening, Level = LogLevel.Information, Message = "Forwarding {Port} to service {Service}")]
         public static partial void Listening(ILogger logger, string port, string service);
 
-        [LoggerMessage(EventId = 7311, Level = LogLevel.Error, Message = "Cannot publish {Port} of service {Service}: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.BindFailed, Level = LogLevel.Error, Message = "Cannot publish {Port} of service {Service}: {Reason}")]
         public static partial void BindFailed(ILogger logger, string port, string service, string reason);
     }
 }

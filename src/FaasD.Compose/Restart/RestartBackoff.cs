@@ -4,7 +4,7 @@ namespace FaasD.Compose.Restart;
 /// Exponential restart delay per service: initial, 2×, 4× ... capped; a run that lasted long enough counts as
 /// healthy and starts the sequence over (a service that crashes once a day never waits a minute).
 /// </summary>
-public sealed class RestartBackoff(TimeSpan initial, TimeSpan max, TimeSpan resetAfter)
+internal sealed class RestartBackoff(TimeSpan initial, TimeSpan max, TimeSpan resetAfter)
 {
     private int _consecutiveFailures;
 

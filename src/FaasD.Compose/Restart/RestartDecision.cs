@@ -3,7 +3,7 @@ using FaasD.Compose.Model;
 namespace FaasD.Compose.Restart;
 
 /// <summary>Whether a policy brings a service back after its task exited with <paramref name="exitCode"/>.</summary>
-public static class RestartDecision
+internal static class RestartDecision
 {
     public static bool ShouldRestart(RestartPolicy policy, uint exitCode, int restartsSoFar)
     {

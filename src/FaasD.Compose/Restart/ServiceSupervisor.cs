@@ -12,7 +12,7 @@ namespace FaasD.Compose.Restart;
 /// logged with their code whatever the policy. Time comes from <see cref="TimeProvider"/>, so the backoff is
 /// tested without sleeping.
 /// </summary>
-public sealed partial class ServiceSupervisor(
+internal sealed partial class ServiceSupervisor(
     IContainerRuntime runtime,
     ServiceRunner runner,
     ServiceAddressBook addresses,
@@ -184,25 +184,25 @@ public sealed partial class ServiceSupervisor(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7401, Level = LogLevel.Warning, Message = "Service {Service} exited with code {ExitCode} (restart: {Policy})")]
+        [LoggerMessage(EventId = LogEvents.Exited, Level = LogLevel.Warning, Message = "Service {Service} exited with code {ExitCode} (restart: {Policy})")]
         public static partial void Exited(ILogger logger, string service, uint exitCode, string policy);
 
-        [LoggerMessage(EventId = 7402, Level = LogLevel.Information, Message = "Service {Service} restarts in {DelaySeconds}s after exit code {ExitCode} (attempt {Attempt})")]
+        [LoggerMessage(EventId = LogEvents.RestartScheduled, Level = LogLevel.Information, Message = "Service {Service} restarts in {DelaySeconds}s after exit code {ExitCode} (attempt {Attempt})")]
         public static partial void RestartScheduled(ILogger logger, string service, uint exitCode, double delaySeconds, int attempt);
 
-        [LoggerMessage(EventId = 7403, Level = LogLevel.Information, Message = "Service {Service} restarted (restart #{Restarts})")]
+        [LoggerMessage(EventId = LogEvents.Restarted, Level = LogLevel.Information, Message = "Service {Service} restarted (restart #{Restarts})")]
         public static partial void Restarted(ILogger logger, string service, int restarts);
 
-        [LoggerMessage(EventId = 7404, Level = LogLevel.Error, Message = "Service {Service} could not be restarted: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.ServiceRestartFailed, Level = LogLevel.Error, Message = "Service {Service} could not be restarted: {Reason}")]
         public static partial void RestartFailed(ILogger logger, string service, string reason, Exception exception);
 
-        [LoggerMessage(EventId = 7405, Level = LogLevel.Warning, Message = "Service {Service} stays down after exit code {ExitCode} (restart: {Policy})")]
+        [LoggerMessage(EventId = LogEvents.LeftDown, Level = LogLevel.Warning, Message = "Service {Service} stays down after exit code {ExitCode} (restart: {Policy})")]
         public static partial void LeftDown(ILogger logger, string service, uint exitCode, string policy);
 
-        [LoggerMessage(EventId = 7406, Level = LogLevel.Warning, Message = "Lost the containerd exit event stream ({Reason}); re-subscribing")]
+        [LoggerMessage(EventId = LogEvents.WatchFailed, Level = LogLevel.Warning, Message = "Lost the containerd exit event stream ({Reason}); re-subscribing")]
         public static partial void WatchFailed(ILogger logger, string reason, Exception exception);
 
-        [LoggerMessage(EventId = 7407, Level = LogLevel.Warning, Message = "Could not check service {Service} for a missed exit: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.SweepFailed, Level = LogLevel.Warning, Message = "Could not check service {Service} for a missed exit: {Reason}")]
         public static partial void SweepFailed(ILogger logger, string service, string reason);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using FaasD.Compose.Model;
+using FaasD.Shared;
 
 namespace FaasD.Compose.Running;
 
@@ -32,7 +33,7 @@ internal static partial class BindSources
             }
 
             Directory.CreateDirectory(volume.Source, DirectoryMode);
-            if (owner is { } id && chown(volume.Source, id.Uid, id.Gid) != 0)
+            if (owner is { } id && Libc.chown(volume.Source, id.Uid, id.Gid) != 0)
             {
                 throw new ComposeException(
                     $"cannot give {volume.Source} to {service.User} (errno {Marshal.GetLastPInvokeError()})", line: null, service.Name);
@@ -60,7 +61,4 @@ internal static partial class BindSources
 
     private static bool IsUnder(string path, string directory) =>
         path.StartsWith(directory.TrimEnd('/') + "/", StringComparison.Ordinal);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
 }

@@ -1,7 +1,7 @@
 namespace FaasD.Compose.Running;
 
 /// <summary>Labels that mark a container as a compose service and remember what it was created from.</summary>
-public static class ComposeLabels
+internal static class ComposeLabels
 {
     public const string Service = "com.openfaas.compose.service";
 

@@ -8,7 +8,7 @@ namespace FaasD.Compose.Running;
 /// A stable fingerprint of everything the container is created from. Built from the resolved spec (not the YAML
 /// text), so reformatting the file or reordering keys changes nothing, while a changed env_file value does.
 /// </summary>
-public static class DefinitionHash
+internal static class DefinitionHash
 {
     public static string Of(ContainerSpec spec)
     {

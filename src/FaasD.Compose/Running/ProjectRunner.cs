@@ -9,7 +9,7 @@ namespace FaasD.Compose.Running;
 /// Brings a whole project up: services that left the file are removed, then every service starts as soon as all of
 /// its dependencies run (independent ones in parallel). One failure stops only the services that depend on it.
 /// </summary>
-public sealed partial class ProjectRunner(
+internal sealed partial class ProjectRunner(
     IContainerRuntime runtime,
     ServiceRunner services,
     ServiceAddressBook addresses,
@@ -138,13 +138,13 @@ public sealed partial class ProjectRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7211, Level = LogLevel.Error, Message = "Service {Service} did not start: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.StartFailed, Level = LogLevel.Error, Message = "Service {Service} did not start: {Reason}")]
         public static partial void StartFailed(ILogger logger, string service, string reason, Exception exception);
 
-        [LoggerMessage(EventId = 7212, Level = LogLevel.Error, Message = "Service {Service} not started: its dependency {Dependency} did not start")]
+        [LoggerMessage(EventId = LogEvents.DependencyFailed, Level = LogLevel.Error, Message = "Service {Service} not started: its dependency {Dependency} did not start")]
         public static partial void DependencyFailed(ILogger logger, string service, string dependency);
 
-        [LoggerMessage(EventId = 7213, Level = LogLevel.Warning, Message = "Service {Service} did not stop cleanly: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.StopFailed, Level = LogLevel.Warning, Message = "Service {Service} did not stop cleanly: {Reason}")]
         public static partial void StopFailed(ILogger logger, string service, string reason, Exception exception);
     }
 }

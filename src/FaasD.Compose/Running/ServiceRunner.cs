@@ -1,6 +1,6 @@
-using FaasD.Compose.Logs;
 using FaasD.Compose.Model;
 using FaasD.Compose.Names;
+using FaasD.Runtime.Logs;
 using FaasD.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -11,11 +11,11 @@ namespace FaasD.Compose.Running;
 /// whose hash matches, start a task that is gone, re-create a container whose definition changed. Each step is
 /// idempotent, so a daemon killed half-way finishes the job on its next start.
 /// </summary>
-public sealed partial class ServiceRunner(
+internal sealed partial class ServiceRunner(
     IContainerRuntime runtime,
     ServiceSpecBuilder specs,
     ServiceAddressBook addresses,
-    IServiceLogs logs,
+    ILogCapture logs,
     ComposeOptions options,
     ILogger<ServiceRunner> logger)
 {
@@ -28,6 +28,14 @@ public sealed partial class ServiceRunner(
         var hash = spec.Labels[ComposeLabels.DefinitionHash];
         var outcome = ServiceStartOutcome.Adopted;
         var existing = await runtime.GetContainerAsync(Namespace, service.Name, cancellationToken);
+        if (existing is not null && !existing.Labels.ContainsKey(ComposeLabels.Service))
+        {
+            // Someone else's container has the service's name: never replace what FaasD did not create.
+            throw new RuntimeException(
+                RuntimeErrorKind.AlreadyExists,
+                $"a container named {service.Name} that FaasD did not create exists in namespace {Namespace}: remove or rename it");
+        }
+
         if (existing is not null && (!existing.Labels.TryGetValue(ComposeLabels.DefinitionHash, out var current) || current != hash))
         {
             Log.DefinitionChanged(logger, service.Name);
@@ -45,7 +53,7 @@ public sealed partial class ServiceRunner(
             outcome = outcome == ServiceStartOutcome.Recreated ? outcome : ServiceStartOutcome.Created;
         }
 
-        logs.Follow(Namespace, service.Name, service.Name, runtime.LogPathFor(Namespace, service.Name));
+        logs.Follow(Namespace, service.Name, service.Name);
         var task = await runtime.GetTaskAsync(Namespace, service.Name, cancellationToken);
         switch (task.State)
         {
@@ -131,19 +139,19 @@ public sealed partial class ServiceRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Service {Service} changed: re-creating its container (volumes are kept)")]
+        [LoggerMessage(EventId = LogEvents.DefinitionChanged, Level = LogLevel.Information, Message = "Service {Service} changed: re-creating its container (volumes are kept)")]
         public static partial void DefinitionChanged(ILogger logger, string service);
 
-        [LoggerMessage(EventId = 7202, Level = LogLevel.Information, Message = "Service {Service} up ({Outcome}) at {Address}")]
+        [LoggerMessage(EventId = LogEvents.ServiceUp, Level = LogLevel.Information, Message = "Service {Service} up ({Outcome}) at {Address}")]
         public static partial void ServiceUp(ILogger logger, string service, ServiceStartOutcome outcome, string address);
 
-        [LoggerMessage(EventId = 7203, Level = LogLevel.Information, Message = "Service {Service} stopped")]
+        [LoggerMessage(EventId = LogEvents.ServiceStopped, Level = LogLevel.Information, Message = "Service {Service} stopped")]
         public static partial void ServiceStopped(ILogger logger, string service);
 
-        [LoggerMessage(EventId = 7204, Level = LogLevel.Information, Message = "Service {Service} is no longer in the compose file: container removed, data kept")]
+        [LoggerMessage(EventId = LogEvents.ServiceRemoved, Level = LogLevel.Information, Message = "Service {Service} is no longer in the compose file: container removed, data kept")]
         public static partial void ServiceRemoved(ILogger logger, string service);
 
-        [LoggerMessage(EventId = 7205, Level = LogLevel.Warning, Message = "Service {Service} runs but has no IP address; it is left out of the hosts file")]
+        [LoggerMessage(EventId = LogEvents.NoAddress, Level = LogLevel.Warning, Message = "Service {Service} runs but has no IP address; it is left out of the hosts file")]
         public static partial void NoAddress(ILogger logger, string service);
     }
 }

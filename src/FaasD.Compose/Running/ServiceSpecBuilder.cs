@@ -7,7 +7,7 @@ namespace FaasD.Compose.Running;
 /// What a service runs as: its definition plus the shared hosts/resolv.conf mounts, with the definition hash as a
 /// label. Ports and the restart policy are not part of it: changing them must not re-create the container.
 /// </summary>
-public sealed class ServiceSpecBuilder(ComposeOptions options)
+internal sealed class ServiceSpecBuilder(ComposeOptions options)
 {
     // containerd's (and docker's) default set: cap_add/cap_drop adjust it like docker does, rather than
     // replacing it as faasd does, so adding NET_ADMIN does not silently take CHOWN away.

@@ -70,7 +70,7 @@ internal sealed partial class EventWatch
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "containerd event stream lost; subscribing again in {Delay}")]
+        [LoggerMessage(EventId = LogEvents.Disconnected, Level = LogLevel.Warning, Message = "containerd event stream lost; subscribing again in {Delay}")]
         public static partial void Disconnected(ILogger logger, TimeSpan delay, Exception exception);
     }
 }

@@ -9,16 +9,10 @@ namespace FaasD.Containerd.Interception;
 /// and turns each <see cref="RpcException"/> — from a unary response, a stream read or a stream write — into a
 /// <see cref="ContainerdException"/>.
 /// </summary>
-internal sealed class ContainerdCallInterceptor : Interceptor
+internal sealed class ContainerdCallInterceptor(string? @namespace, string? leaseId) : Interceptor
 {
-    private readonly string? _namespace;
-    private readonly string? _leaseId;
-
-    public ContainerdCallInterceptor(string? @namespace, string? leaseId)
-    {
-        _namespace = @namespace;
-        _leaseId = leaseId;
-    }
+    private readonly string? _namespace = @namespace;
+    private readonly string? _leaseId = leaseId;
 
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(
         TRequest request,
@@ -35,8 +29,8 @@ internal sealed class ContainerdCallInterceptor : Interceptor
         }
     }
 
-    // Response headers are wrapped lazily (state-based constructors): most callers never ask for them, and an
-    // eagerly guarded header task would fault unobserved whenever the call fails.
+    // Response headers are wrapped lazily (state-based constructors, see CallHooks): most callers never ask for
+    // them, and an eagerly guarded header task would fault unobserved whenever the call fails.
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
         TRequest request,
@@ -44,13 +38,8 @@ internal sealed class ContainerdCallInterceptor : Interceptor
         AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
         var call = continuation(request, Scoped(context));
-        return new AsyncUnaryCall<TResponse>(
-            Guard(call.ResponseAsync, context),
-            _ => Guard(call.ResponseHeadersAsync, context),
-            _ => call.GetStatus(),
-            _ => call.GetTrailers(),
-            _ => call.Dispose(),
-            call);
+        var hooks = new CallHooks(() => Guard(call.ResponseHeadersAsync, context), call.GetStatus, call.GetTrailers, call.Dispose);
+        return new AsyncUnaryCall<TResponse>(Guard(call.ResponseAsync, context), CallHooks.HeadersOf, CallHooks.StatusOf, CallHooks.TrailersOf, CallHooks.DisposeOf, hooks);
     }
 
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
@@ -59,13 +48,9 @@ internal sealed class ContainerdCallInterceptor : Interceptor
         AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         var call = continuation(request, Scoped(context));
-        return new AsyncServerStreamingCall<TResponse>(
-            new TranslatingStreamReader<TResponse>(call.ResponseStream, TranslatorFor(context)),
-            _ => Guard(call.ResponseHeadersAsync, context),
-            _ => call.GetStatus(),
-            _ => call.GetTrailers(),
-            _ => call.Dispose(),
-            call);
+        var responses = new TranslatingStreamReader<TResponse>(call.ResponseStream, TranslatorFor(context));
+        var hooks = new CallHooks(() => Guard(call.ResponseHeadersAsync, context), call.GetStatus, call.GetTrailers, call.Dispose);
+        return new AsyncServerStreamingCall<TResponse>(responses, CallHooks.HeadersOf, CallHooks.StatusOf, CallHooks.TrailersOf, CallHooks.DisposeOf, hooks);
     }
 
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(
@@ -73,14 +58,10 @@ internal sealed class ContainerdCallInterceptor : Interceptor
         AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         var call = continuation(Scoped(context));
+        var requests = new TranslatingStreamWriter<TRequest>(call.RequestStream, TranslatorFor(context));
+        var hooks = new CallHooks(() => Guard(call.ResponseHeadersAsync, context), call.GetStatus, call.GetTrailers, call.Dispose);
         return new AsyncClientStreamingCall<TRequest, TResponse>(
-            new TranslatingStreamWriter<TRequest>(call.RequestStream, TranslatorFor(context)),
-            Guard(call.ResponseAsync, context),
-            _ => Guard(call.ResponseHeadersAsync, context),
-            _ => call.GetStatus(),
-            _ => call.GetTrailers(),
-            _ => call.Dispose(),
-            call);
+            requests, Guard(call.ResponseAsync, context), CallHooks.HeadersOf, CallHooks.StatusOf, CallHooks.TrailersOf, CallHooks.DisposeOf, hooks);
     }
 
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
@@ -88,14 +69,11 @@ internal sealed class ContainerdCallInterceptor : Interceptor
         AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         var call = continuation(Scoped(context));
+        var requests = new TranslatingStreamWriter<TRequest>(call.RequestStream, TranslatorFor(context));
+        var responses = new TranslatingStreamReader<TResponse>(call.ResponseStream, TranslatorFor(context));
+        var hooks = new CallHooks(() => Guard(call.ResponseHeadersAsync, context), call.GetStatus, call.GetTrailers, call.Dispose);
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(
-            new TranslatingStreamWriter<TRequest>(call.RequestStream, TranslatorFor(context)),
-            new TranslatingStreamReader<TResponse>(call.ResponseStream, TranslatorFor(context)),
-            _ => Guard(call.ResponseHeadersAsync, context),
-            _ => call.GetStatus(),
-            _ => call.GetTrailers(),
-            _ => call.Dispose(),
-            call);
+            requests, responses, CallHooks.HeadersOf, CallHooks.StatusOf, CallHooks.TrailersOf, CallHooks.DisposeOf, hooks);
     }
 
     /// <summary>Adds our headers unless the caller set its own value for that key on this one call.</summary>
@@ -168,5 +146,25 @@ internal sealed class ContainerdCallInterceptor : Interceptor
         }
 
         return ContainerdErrors.Translate(exception, operation, _namespace);
+    }
+
+    /// <summary>
+    /// The state every wrapped call carries, for gRPC's state-based call constructors: what the caller may ask of the
+    /// call (headers, status, trailers) and how to dispose it, with the static accessors those constructors take.
+    /// </summary>
+    private sealed class CallHooks(Func<Task<Metadata>> headers, Func<Status> status, Func<Metadata> trailers, Action dispose)
+    {
+        public static Task<Metadata> HeadersOf(object state) => ((CallHooks)state)._headers();
+
+        public static Status StatusOf(object state) => ((CallHooks)state)._status();
+
+        public static Metadata TrailersOf(object state) => ((CallHooks)state)._trailers();
+
+        public static void DisposeOf(object state) => ((CallHooks)state)._dispose();
+
+        private readonly Func<Task<Metadata>> _headers = headers;
+        private readonly Func<Status> _status = status;
+        private readonly Func<Metadata> _trailers = trailers;
+        private readonly Action _dispose = dispose;
     }
 }

@@ -18,22 +18,15 @@ public sealed partial class ContainerdLease : IAsyncDisposable
     private readonly ILogger _logger;
     private int _disposed;
 
-    private ContainerdLease(string id, DateTimeOffset expiresAt, ContainerdScope scope, Api.Leases.Leases.LeasesClient leases, ILogger logger)
-    {
-        Id = id;
-        ExpiresAt = expiresAt;
-        Scope = scope;
-        _leases = leases;
-        _logger = logger;
-    }
+    private ContainerdLease(Api.Leases.Leases.LeasesClient leases, ILogger logger) => (_leases, _logger) = (leases, logger);
 
-    public string Id { get; }
+    public required string Id { get; init; }
 
     /// <summary>When containerd drops the lease by itself if we never delete it (after a crash, say).</summary>
-    public DateTimeOffset ExpiresAt { get; }
+    public required DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>The namespace's services with every call made under this lease.</summary>
-    public ContainerdScope Scope { get; }
+    public required ContainerdScope Scope { get; init; }
 
     internal static async Task<ContainerdLease> CreateAsync(
         ContainerdScope owner,
@@ -45,11 +38,12 @@ public sealed partial class ContainerdLease : IAsyncDisposable
         var expiresAt = dependencies.TimeProvider.GetUtcNow() + expiresAfter;
         var request = new CreateRequest { Id = $"faasd-{Guid.NewGuid():N}" };
         request.Labels.Add(LeaseLabels.Expire, LeaseLabels.FormatExpiry(expiresAt));
+        request.Labels.Add(LeaseLabels.OwnerPid, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var response = await owner.Leases.CreateAsync(request, cancellationToken: cancellationToken);
         var logger = dependencies.LoggerFactory.CreateLogger<ContainerdLease>();
         Log.Created(logger, response.Lease.Id, owner.Namespace, expiresAt);
-        return new ContainerdLease(response.Lease.Id, expiresAt, owner.WithLease(response.Lease.Id), owner.Leases, logger);
+        return new ContainerdLease(owner.Leases, logger) { Id = response.Lease.Id, ExpiresAt = expiresAt, Scope = owner.WithLease(response.Lease.Id) };
     }
 
     /// <summary>Deletes the lease. Never throws: a lease we fail to delete still expires at <see cref="ExpiresAt"/>.</summary>
@@ -78,13 +72,13 @@ public sealed partial class ContainerdLease : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Lease {LeaseId} created in namespace {Namespace}, expires {ExpiresAt:o}")]
+        [LoggerMessage(EventId = LogEvents.Created, Level = LogLevel.Debug, Message = "Lease {LeaseId} created in namespace {Namespace}, expires {ExpiresAt:o}")]
         public static partial void Created(ILogger logger, string leaseId, string? @namespace, DateTimeOffset expiresAt);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Lease {LeaseId} deleted in namespace {Namespace}")]
+        [LoggerMessage(EventId = LogEvents.Deleted, Level = LogLevel.Debug, Message = "Lease {LeaseId} deleted in namespace {Namespace}")]
         public static partial void Deleted(ILogger logger, string leaseId, string? @namespace);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Could not delete lease {LeaseId} in namespace {Namespace}; containerd drops it at {ExpiresAt:o}")]
+        [LoggerMessage(EventId = LogEvents.DeleteFailed, Level = LogLevel.Warning, Message = "Could not delete lease {LeaseId} in namespace {Namespace}; containerd drops it at {ExpiresAt:o}")]
         public static partial void DeleteFailed(ILogger logger, string leaseId, string? @namespace, DateTimeOffset expiresAt, Exception exception);
     }
 }

@@ -17,10 +17,7 @@ public enum FunctionErrorKind
     Internal,
 }
 
-public sealed class FunctionPlatformException : Exception
+public sealed class FunctionPlatformException(FunctionErrorKind kind, string message, Exception? inner = null) : Exception(message, inner)
 {
-    public FunctionPlatformException(FunctionErrorKind kind, string message, Exception? inner = null)
-        : base(message, inner) => Kind = kind;
-
-    public FunctionErrorKind Kind { get; }
+    public FunctionErrorKind Kind { get; } = kind;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -123,10 +124,10 @@ internal sealed partial class Autoscaler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7540, Level = LogLevel.Information, Message = "Autoscaling {Function} from {From} to {To} replicas (load {Load:0.##} {Type}, target {Target} per replica, {Ready} ready)")]
+        [LoggerMessage(EventId = LogEvents.Autoscaling, Level = LogLevel.Information, Message = "Autoscaling {Function} from {From} to {To} replicas (load {Load:0.##} {Type}, target {Target} per replica, {Ready} ready)")]
         public static partial void Decided(ILogger logger, FunctionKey function, int from, int to, double load, ScaleType type, double target, int ready);
 
-        [LoggerMessage(EventId = 7541, Level = LogLevel.Warning, Message = "Autoscaling {Function} to {Replicas} replicas failed")]
+        [LoggerMessage(EventId = LogEvents.AutoscalingFailed, Level = LogLevel.Warning, Message = "Autoscaling {Function} to {Replicas} replicas failed")]
         public static partial void Failed(ILogger logger, FunctionKey function, int replicas, Exception exception);
     }
 }

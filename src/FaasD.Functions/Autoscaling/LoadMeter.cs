@@ -1,5 +1,6 @@
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 
 namespace FaasD.Functions.Autoscaling;
 

@@ -5,7 +5,7 @@ namespace FaasD.Functions.Deployment;
 /// update can start the new container before the old one stops. Replica K above 0 appends <c>.rK</c>
 /// (<c>name.r1</c>, <c>name.g2.r3</c>). Function names cannot contain dots.
 /// </summary>
-public static class ContainerNaming
+internal static class ContainerNaming
 {
     public const string FunctionLabel = "io.faasd.function";
     public const string GenerationLabel = "io.faasd.generation";

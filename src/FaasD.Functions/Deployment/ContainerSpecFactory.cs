@@ -6,7 +6,7 @@ using FaasD.Runtime;
 namespace FaasD.Functions.Deployment;
 
 /// <summary>Turns a deployment into what the runtime runs: env with fprocess, mounts for hosts/resolv/secrets, limits.</summary>
-public sealed class ContainerSpecFactory(FunctionPlatformOptions options, FileSecretStore secrets)
+internal sealed class ContainerSpecFactory(FunctionPlatformOptions options, FileSecretStore secrets)
 {
     public const string SecretsMountDir = "/var/openfaas/secrets";
 
@@ -30,7 +30,8 @@ public sealed class ContainerSpecFactory(FunctionPlatformOptions options, FileSe
         };
         foreach (var secret in deployment.Secrets ?? [])
         {
-            mounts.Add(new BindMount(secrets.PathOf(deployment.Namespace, secret), $"{SecretsMountDir}/{secret}", ReadOnly: true));
+            // A copy owned by the image's user (0400), so a function running as uid 1000 reads it and no one else can.
+            mounts.Add(new BindMount(secrets.PathOf(deployment.Namespace, secret), $"{SecretsMountDir}/{secret}", ReadOnly: true, OwnedByProcessUser: true));
         }
 
         var labels = new Dictionary<string, string>(deployment.Labels ?? []);

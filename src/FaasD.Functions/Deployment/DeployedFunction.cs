@@ -4,7 +4,7 @@ namespace FaasD.Functions.Deployment;
 /// A function's current configuration and the containers that carry it: <see cref="ContainerId"/> is the primary
 /// replica (the one a cold start wakes), <see cref="ReplicaIds"/> every replica's container (scale-to-zero acts on all).
 /// </summary>
-public sealed record DeployedFunction(StoredDeployment Deployment, string ContainerId, DateTimeOffset CreatedAt)
+internal sealed record DeployedFunction(StoredDeployment Deployment, string ContainerId, DateTimeOffset CreatedAt)
 {
     private readonly IReadOnlyList<string>? _replicaIds;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using FaasD.Functions.Scaling;
 
 namespace FaasD.Functions.Deployment;
 
@@ -7,7 +6,7 @@ namespace FaasD.Functions.Deployment;
 /// The in-memory view of every deployed function's configuration, rebuilt from containerd at start and kept
 /// current by deploy, update and remove. Lists and describes read it without a gRPC round-trip.
 /// </summary>
-public sealed class FunctionCatalog
+internal sealed class FunctionCatalog
 {
     private readonly ConcurrentDictionary<FunctionKey, DeployedFunction> _functions = new();
 

@@ -2,6 +2,7 @@ using FaasD.Functions.Abstractions;
 using FaasD.Functions.Autoscaling;
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using FaasD.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -13,9 +14,10 @@ namespace FaasD.Functions.Deployment;
 /// leftovers of an update interrupted half-way (two generations of one function) are resolved to one. Every replica
 /// of the surviving generation is adopted.
 /// </summary>
-public sealed partial class FunctionRecovery(
+internal sealed partial class FunctionRecovery(
     IContainerRuntime runtime,
     FunctionPlatform platform,
+    TaskStarter starter,
     FunctionCatalog catalog,
     FunctionRegistry registry,
     INamespaceStore namespaces,
@@ -34,7 +36,7 @@ public sealed partial class FunctionRecovery(
             {
                 var candidates = group
                     .Select(c => (Container: c, Deployment: StoredDeployment.TryDeserialize(c.Payload.Span)))
-                    .Where(c => c.Deployment is not null)
+                    .Where(c => c.Deployment is not null && c.Container.Labels.ContainsKey(ContainerNaming.FunctionLabel))
                     .OrderByDescending(c => c.Deployment!.Generation)
                     .ThenBy(c => ContainerNaming.ReplicaOf(c.Container.Id))
                     .ToList();
@@ -82,18 +84,13 @@ public sealed partial class FunctionRecovery(
                     string? destination = null;
                     if (task.Address is not null && (task.State == TaskState.Running || (task.State == TaskState.Paused && state == LifecycleState.Paused)))
                     {
-                        destination = platform.DestinationFor(task.Address);
+                        destination = starter.Adopt(@namespace, deployment.Name, id, task.Address);
                     }
                     else if (task.Address is not null && task.State == TaskState.Paused)
                     {
                         // A replica left frozen while its siblings serve: thaw it rather than keep it out.
                         await runtime.ResumeAsync(@namespace, id, cancellationToken);
-                        destination = platform.DestinationFor(task.Address);
-                    }
-
-                    if (destination is not null)
-                    {
-                        platform.WatchLogs(@namespace, deployment.Name, id);
+                        destination = starter.Adopt(@namespace, deployment.Name, id, task.Address);
                     }
 
                     seeds.Add(new ReplicaSeed(id, ContainerNaming.ReplicaOf(id), destination));
@@ -126,7 +123,7 @@ public sealed partial class FunctionRecovery(
                     }
 
                     await runtime.StopTaskAsync(item.Key.Namespace, item.Replica.ContainerId, TimeSpan.Zero, ct);
-                    var destination = await platform.StartTaskAsync(item.Key.Namespace, item.Key.Name, item.Replica.ContainerId, ct);
+                    var destination = await starter.StartAsync(item.Key.Namespace, item.Key.Name, item.Replica.ContainerId, ct);
                     item.Handle.MarkReplicaReady(item.Replica, destination);
                     Interlocked.Increment(ref summary.Restarted);
                 }
@@ -169,25 +166,15 @@ public sealed partial class FunctionRecovery(
         return candidates[0];
     }
 
-    public sealed class RecoverySummary
-    {
-        public int Adopted;
-        public int Frozen;
-        public int Restarted;
-        public int Failed;
-
-        public override string ToString() => $"{Adopted} adopted, {Frozen} frozen, {Restarted} restarted, {Failed} failed";
-    }
-
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")]
+        [LoggerMessage(EventId = LogEvents.Foreign, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")]
         public static partial void Foreign(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")]
+        [LoggerMessage(EventId = LogEvents.DroppingGeneration, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")]
         public static partial void DroppingGeneration(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
+        [LoggerMessage(EventId = LogEvents.RecoveryRestartFailed, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
         public static partial void RestartFailed(ILogger logger, FunctionKey function, Exception exception);
     }
 }

@@ -8,7 +8,7 @@ namespace FaasD.Functions.Deployment;
 /// The deployment request as kept with the container (a containerd container extension), so that the
 /// daemon can rebuild every function from containerd alone after a restart.
 /// </summary>
-public sealed record StoredDeployment
+internal sealed record StoredDeployment
 {
     public const int CurrentVersion = 1;
 

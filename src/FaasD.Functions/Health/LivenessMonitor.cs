@@ -1,6 +1,8 @@
 using FaasD.Functions.Deployment;
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
+using FaasD.Shared;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -88,7 +90,7 @@ internal sealed partial class LivenessMonitor(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7530, Level = LogLevel.Warning, Message = "{Function}: liveness probe {Path} of {Container} failed ({Answer}), {Failures} of {Threshold}")]
+        [LoggerMessage(EventId = LogEvents.LivenessProbeFailed, Level = LogLevel.Warning, Message = "{Function}: liveness probe {Path} of {Container} failed ({Answer}), {Failures} of {Threshold}")]
         public static partial void ProbeFailed(ILogger logger, FunctionKey function, string container, string path, string answer, int failures, int threshold);
     }
 }

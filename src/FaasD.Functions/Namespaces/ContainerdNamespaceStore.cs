@@ -1,29 +1,30 @@
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Validation;
-using Google.Protobuf.WellKnownTypes;
-using Api = FaasD.Containerd.Api.Namespaces;
+using FaasD.Runtime;
 
 namespace FaasD.Functions.Namespaces;
 
 /// <summary>
 /// OpenFaaS namespaces are containerd namespaces labelled <c>openfaas</c>. <c>openfaas-fn</c> is always valid.
 /// Annotations are stored as labels with a prefix, since containerd namespaces only have labels.
-/// Changes go through the namespace's own scope: containerd applies them there (from the global scope it
-/// makes the change and then reports an error).
+/// The namespaces themselves are the runtime's (<see cref="IContainerRuntime"/>); this adds OpenFaaS's meaning.
+/// Namespaces are FaasD's own: <c>openfaas</c> (compose services) and <c>default</c> can never become function
+/// namespaces, and an existing namespace is claimed only when every container in it is FaasD's (else 409).
 /// </summary>
-public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespaceStore
+internal sealed class ContainerdNamespaceStore(IContainerRuntime runtime) : INamespaceStore
 {
     public const string OpenFaasLabel = "openfaas";
     private const string AnnotationPrefix = "com.openfaas.annotations.";
 
+    /// <summary>containerd namespaces that belong to someone else: compose services and ctr/nerdctl's default.</summary>
+    public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal) { "openfaas", "default" };
+
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
     {
-        var response = await Call(() => client.Global.Namespaces.ListAsync(new Api.ListNamespacesRequest(), cancellationToken: cancellationToken).ResponseAsync);
+        var namespaces = await Call(() => runtime.ListNamespacesAsync(cancellationToken));
         var names = new List<string> { Names.DefaultNamespace };
-        names.AddRange(response.Namespaces
-            .Where(n => n.Labels.ContainsKey(OpenFaasLabel) && n.Name != Names.DefaultNamespace)
+        names.AddRange(namespaces
+            .Where(n => n.Labels.ContainsKey(OpenFaasLabel) && n.Name != Names.DefaultNamespace && !Reserved.Contains(n.Name))
             .Select(n => n.Name)
             .Order(StringComparer.Ordinal));
         return names;
@@ -38,25 +39,17 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
             return;
         }
 
-        var labels = existing?.Labels.ToDictionary() ?? [];
-        labels[OpenFaasLabel] = "true";
-        var ns = new Api.Namespace { Name = Names.DefaultNamespace };
-        ns.Labels.Add(labels);
-        var scope = client.Namespace(Names.DefaultNamespace).Namespaces;
-        if (existing is null)
-        {
-            await Call(() => scope.CreateAsync(new Api.CreateNamespaceRequest { Namespace = ns }, cancellationToken: cancellationToken).ResponseAsync);
-        }
-        else
-        {
-            var request = new Api.UpdateNamespaceRequest { Namespace = ns, UpdateMask = new FieldMask() };
-            request.UpdateMask.Paths.Add("labels");
-            await Call(() => scope.UpdateAsync(request, cancellationToken: cancellationToken).ResponseAsync);
-        }
+        var labels = new Dictionary<string, string> { [OpenFaasLabel] = "true" };
+        await Call(() => runtime.EnsureNamespaceAsync(Names.DefaultNamespace, labels, cancellationToken));
     }
 
     public async Task<FunctionNamespace?> GetAsync(string name, CancellationToken cancellationToken)
     {
+        if (Reserved.Contains(name))
+        {
+            return null;
+        }
+
         var ns = await FindAsync(name, cancellationToken);
         return ns is null || !ns.Labels.ContainsKey(OpenFaasLabel) ? null : ToFunctionNamespace(ns);
     }
@@ -65,15 +58,28 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
     {
         Names.ValidateNamespaceName(ns.Name);
         RequireOpenFaasLabel(ns);
+        if (Reserved.Contains(ns.Name))
+        {
+            throw new FunctionPlatformException(FunctionErrorKind.Invalid, $"namespace {ns.Name} is reserved and cannot hold functions");
+        }
+
         var existing = await FindAsync(ns.Name, cancellationToken);
         if (existing is not null && existing.Labels.ContainsKey(OpenFaasLabel))
         {
             throw new FunctionPlatformException(FunctionErrorKind.AlreadyExists, $"namespace {ns.Name} already exists");
         }
 
+        if (existing is not null && await FirstForeignContainerAsync(ns.Name, cancellationToken) is { } foreign)
+        {
+            // Claiming it would let a deploy of the same name replace that container.
+            throw new FunctionPlatformException(
+                FunctionErrorKind.AlreadyExists,
+                $"namespace {ns.Name} exists and holds containers FaasD did not create (e.g. {foreign}): choose another name");
+        }
+
         if (existing is null)
         {
-            await Call(() => client.Namespace(ns.Name).Namespaces.CreateAsync(new Api.CreateNamespaceRequest { Namespace = ToContainerd(ns) }, cancellationToken: cancellationToken).ResponseAsync);
+            await Call(() => runtime.EnsureNamespaceAsync(ns.Name, LabelsOf(ns), cancellationToken));
         }
         else
         {
@@ -102,14 +108,15 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
 
         try
         {
-            await client.Namespace(name).Namespaces.DeleteAsync(new Api.DeleteNamespaceRequest { Name = name }, cancellationToken: cancellationToken);
+            await runtime.DeleteNamespaceAsync(name, cancellationToken);
         }
-        catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.FailedPrecondition)
+        catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.FailedPrecondition)
         {
             throw new FunctionPlatformException(FunctionErrorKind.Invalid, $"namespace {name} is not empty: remove its functions, images and secrets first", ex);
         }
-        catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.NotFound)
+        catch (RuntimeException ex)
         {
+            throw RuntimeErrors.Translate(ex, "containerd");
         }
     }
 
@@ -120,7 +127,7 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
             return true;
         }
 
-        if (!Names.IsDns1123Label(name))
+        if (!Names.IsDns1123Label(name) || Reserved.Contains(name))
         {
             return false;
         }
@@ -129,18 +136,20 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
         return ns is not null && ns.Labels.TryGetValue(OpenFaasLabel, out var value) && value is "1" or "true";
     }
 
-    private async Task ReplaceLabelsAsync(FunctionNamespace ns, CancellationToken cancellationToken)
+    /// <summary>The id of a container in the namespace that carries no FaasD label, or null when all are FaasD's.</summary>
+    private async Task<string?> FirstForeignContainerAsync(string name, CancellationToken cancellationToken)
     {
-        var request = new Api.UpdateNamespaceRequest { Namespace = ToContainerd(ns), UpdateMask = new FieldMask() };
-        request.UpdateMask.Paths.Add("labels");
-        await Call(() => client.Namespace(ns.Name).Namespaces.UpdateAsync(request, cancellationToken: cancellationToken).ResponseAsync);
+        var containers = await Call(() => runtime.ListContainersAsync(name, cancellationToken));
+        return containers.FirstOrDefault(c => !RuntimeLabels.IsManaged(c.Labels))?.Id;
     }
 
-    /// <summary>containerd's Get answers for any name (with empty labels), so existence is read from List.</summary>
-    private async Task<Api.Namespace?> FindAsync(string name, CancellationToken cancellationToken)
+    private Task ReplaceLabelsAsync(FunctionNamespace ns, CancellationToken cancellationToken) =>
+        Call(() => runtime.ReplaceNamespaceLabelsAsync(ns.Name, LabelsOf(ns), cancellationToken));
+
+    private async Task<NamespaceRecord?> FindAsync(string name, CancellationToken cancellationToken)
     {
-        var response = await Call(() => client.Global.Namespaces.ListAsync(new Api.ListNamespacesRequest(), cancellationToken: cancellationToken).ResponseAsync);
-        return response.Namespaces.FirstOrDefault(n => n.Name == name);
+        var namespaces = await Call(() => runtime.ListNamespacesAsync(cancellationToken));
+        return namespaces.FirstOrDefault(n => n.Name == name);
     }
 
     private static void RequireOpenFaasLabel(FunctionNamespace ns)
@@ -151,22 +160,33 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
         }
     }
 
-    private static Api.Namespace ToContainerd(FunctionNamespace ns)
+    private static Dictionary<string, string> LabelsOf(FunctionNamespace ns)
     {
-        var result = new Api.Namespace { Name = ns.Name };
-        result.Labels.Add(ns.Labels.ToDictionary());
+        var labels = ns.Labels.ToDictionary();
         foreach (var (key, value) in ns.Annotations)
         {
-            result.Labels[AnnotationPrefix + key] = value;
+            labels[AnnotationPrefix + key] = value;
         }
 
-        return result;
+        return labels;
     }
 
-    private static FunctionNamespace ToFunctionNamespace(Api.Namespace ns) => new(
+    private static FunctionNamespace ToFunctionNamespace(NamespaceRecord ns) => new(
         ns.Name,
         ns.Labels.Where(l => !l.Key.StartsWith(AnnotationPrefix, StringComparison.Ordinal)).ToDictionary(),
         ns.Labels.Where(l => l.Key.StartsWith(AnnotationPrefix, StringComparison.Ordinal)).ToDictionary(l => l.Key[AnnotationPrefix.Length..], l => l.Value));
+
+    private static async Task Call(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (RuntimeException ex)
+        {
+            throw RuntimeErrors.Translate(ex, "containerd");
+        }
+    }
 
     private static async Task<T> Call<T>(Func<Task<T>> call)
     {
@@ -174,21 +194,9 @@ public sealed class ContainerdNamespaceStore(ContainerdClient client) : INamespa
         {
             return await call();
         }
-        catch (ContainerdException ex)
+        catch (RuntimeException ex)
         {
-            throw Translate(ex);
+            throw RuntimeErrors.Translate(ex, "containerd");
         }
     }
-
-    private static FunctionPlatformException Translate(ContainerdException ex) => new(
-        ex.Kind switch
-        {
-            ContainerdErrorKind.NotFound => FunctionErrorKind.NotFound,
-            ContainerdErrorKind.AlreadyExists => FunctionErrorKind.AlreadyExists,
-            ContainerdErrorKind.InvalidArgument => FunctionErrorKind.Invalid,
-            ContainerdErrorKind.Unavailable => FunctionErrorKind.Unavailable,
-            _ => FunctionErrorKind.Internal,
-        },
-        $"containerd: {ex.Message}",
-        ex);
 }

@@ -1,5 +1,6 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 
 namespace FaasD.Functions.Replicas;
 

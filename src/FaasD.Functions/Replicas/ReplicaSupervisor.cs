@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -103,13 +104,13 @@ internal sealed partial class ReplicaSupervisor : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7510, Level = LogLevel.Warning, Message = "{Function}: replica {Container} out of rotation ({Reason}) after serving {ServedSeconds:0.#} s; replacing it")]
+        [LoggerMessage(EventId = LogEvents.ReplicaOutOfRotation, Level = LogLevel.Warning, Message = "{Function}: replica {Container} out of rotation ({Reason}) after serving {ServedSeconds:0.#} s; replacing it")]
         public static partial void ReplicaFailed(ILogger logger, FunctionKey function, string container, string reason, double servedSeconds);
 
-        [LoggerMessage(EventId = 7511, Level = LogLevel.Information, Message = "{Function}: restarting replica {Container} in {DelaySeconds:0.#} s (backoff)")]
+        [LoggerMessage(EventId = LogEvents.ReplicaRestartScheduled, Level = LogLevel.Information, Message = "{Function}: restarting replica {Container} in {DelaySeconds:0.#} s (backoff)")]
         public static partial void RestartDelayed(ILogger logger, FunctionKey function, string container, double delaySeconds);
 
-        [LoggerMessage(EventId = 7512, Level = LogLevel.Error, Message = "{Function}: supervising replica {Container} failed")]
+        [LoggerMessage(EventId = LogEvents.ReplicaSupervisionFailed, Level = LogLevel.Error, Message = "{Function}: supervising replica {Container} failed")]
         public static partial void SupervisionFailed(ILogger logger, FunctionKey function, string container, Exception exception);
     }
 }

@@ -1,3 +1,4 @@
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace FaasD.Functions.Scaling;
 /// (decisions in <see cref="FunctionHandle.TryBeginIdleWork"/>). A failed pause is logged by the handle, which
 /// returns to Running and is tried again after another idle duration.
 /// </summary>
-public sealed partial class Idler : BackgroundService
+internal sealed partial class Idler : BackgroundService
 {
     private readonly FunctionRegistry _registry;
     private readonly TimeProvider _time;
@@ -68,7 +69,7 @@ public sealed partial class Idler : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "Idler checking for idle functions every {IntervalSeconds} s")]
+        [LoggerMessage(EventId = LogEvents.IdlerStarted, Level = LogLevel.Information, Message = "Idler checking for idle functions every {IntervalSeconds} s")]
         public static partial void Started(ILogger logger, double intervalSeconds);
     }
 }

@@ -1,7 +1,7 @@
 namespace FaasD.Functions.Scaling;
 
 /// <summary>Function labels that tune scale to zero.</summary>
-public static class ScaleToZeroLabels
+internal static class ScaleToZeroLabels
 {
     /// <summary><c>true</c> or <c>false</c>: pause the function when it is idle.</summary>
     public const string Enabled = "com.openfaas.scale.zero";

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using FaasD.Functions.Abstractions;
+using FaasD.Shared;
 
 namespace FaasD.Functions.Scaling;
 
@@ -7,7 +8,7 @@ namespace FaasD.Functions.Scaling;
 /// <param name="Enabled">Pause the function once it has been idle for <paramref name="IdleDuration"/>.</param>
 /// <param name="IdleDuration">Time since the last request ended before the idler pauses the function.</param>
 /// <param name="StopAfter">Time frozen before the task is stopped (deep sleep); null never stops it.</param>
-public sealed record ScaleToZeroSettings(bool Enabled, TimeSpan IdleDuration, TimeSpan? StopAfter)
+internal sealed record ScaleToZeroSettings(bool Enabled, TimeSpan IdleDuration, TimeSpan? StopAfter)
 {
     public static ScaleToZeroSettings FromDefaults(ScaleToZeroOptions options)
     {

@@ -8,7 +8,7 @@ namespace FaasD.Functions.Secrets;
 /// Secrets as files <c>&lt;root&gt;/&lt;namespace&gt;/&lt;name&gt;</c>, mode 0600 in 0700 directories,
 /// bind-mounted read-only into functions at /var/openfaas/secrets/&lt;name&gt;.
 /// </summary>
-public sealed class FileSecretStore(string root) : ISecretStore
+internal sealed class FileSecretStore(string root) : ISecretStore
 {
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -46,7 +46,15 @@ public sealed class FileSecretStore(string root) : ISecretStore
             Directory.CreateDirectory(directory, DirectoryMode);
         }
 
-        await AtomicFile.WriteAsync(path, value, FileMode, cancellationToken);
+        try
+        {
+            await AtomicFile.WriteAsync(path, value, FileMode, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // A full state disk: the write left the old value in place (temp file, rename); say so plainly (503).
+            throw new FunctionPlatformException(FunctionErrorKind.Unavailable, $"cannot store secret {name} in {@namespace}: {ex.Message}", ex);
+        }
     }
 
     public Task RemoveAsync(string @namespace, string name, CancellationToken cancellationToken)

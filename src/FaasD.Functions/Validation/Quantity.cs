@@ -12,6 +12,9 @@ public static class Quantity
         ("k", 1000m), ("K", 1000m), ("M", 1000m * 1000), ("G", 1000m * 1000 * 1000), ("T", 1000m * 1000 * 1000 * 1000),
     ];
 
+    /// <summary>A million cores: far above any machine, far below where the cgroup arithmetic would overflow.</summary>
+    private const decimal MaxCpuMillis = 1_000_000_000m;
+
     public static long ParseMemoryBytes(string value)
     {
         var text = value.Trim();
@@ -26,7 +29,9 @@ public static class Quantity
             }
         }
 
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0)
+        // Bounded so that the product fits a long: a 29-digit quantity must be a 400, not an overflow (500).
+        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0
+            || number > long.MaxValue / factor)
         {
             throw new FunctionPlatformException(FunctionErrorKind.Invalid, $"invalid memory limit \"{value}\": use a quantity such as 128Mi or 1G");
         }
@@ -44,7 +49,8 @@ public static class Quantity
             text = text[..^1];
         }
 
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0)
+        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0
+            || number > (isMilli ? MaxCpuMillis : MaxCpuMillis / 1000))
         {
             throw new FunctionPlatformException(FunctionErrorKind.Invalid, $"invalid cpu limit \"{value}\": use a quantity such as 500m or 1");
         }

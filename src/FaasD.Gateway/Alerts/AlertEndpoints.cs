@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,8 +20,8 @@ internal sealed partial class AlertEndpoints(IFunctionPlatform platform, IOption
     private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;
 
-    public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth) =>
-        endpoints.MapPost("/system/alert", auth.Require(HandleAsync));
+    /// <summary>Maps <c>/alert</c> on the authenticated <c>/system</c> group.</summary>
+    public void Map(IEndpointRouteBuilder system) => system.MapPost("/alert", HandleAsync);
 
     internal async Task HandleAsync(HttpContext context)
     {
@@ -150,6 +149,6 @@ internal sealed partial class AlertEndpoints(IFunctionPlatform platform, IOption
         return buffer.ToArray();
     }
 
-    [LoggerMessage(EventId = 7550, Level = LogLevel.Information, Message = "Alert {Status} for {Name}.{Namespace}: {From} -> {To} replicas")]
+    [LoggerMessage(EventId = LogEvents.AlertScaled, Level = LogLevel.Information, Message = "Alert {Status} for {Name}.{Namespace}: {From} -> {To} replicas")]
     private static partial void LogScaled(ILogger logger, string name, string @namespace, string status, int from, int to);
 }

@@ -1,6 +1,5 @@
 using FaasD.Functions.Validation;
 using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Json;
 using FaasD.Gateway.Metrics;
@@ -16,7 +15,7 @@ namespace FaasD.Gateway.Functions;
 /// <c>/system/functions</c> (list, deploy, update, delete), <c>/system/function/{name}</c> (status) and
 /// <c>/system/scale-function/{name}</c>, with faasd's status codes and texts.
 /// </summary>
-internal sealed class FunctionsEndpoints(
+internal sealed partial class FunctionsEndpoints(
     IFunctionPlatform platform,
     ISecretStore secrets,
     NamespaceResolver namespaces,
@@ -26,14 +25,15 @@ internal sealed class FunctionsEndpoints(
 {
     private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
 
-    public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
+    /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
+    public void Map(IEndpointRouteBuilder system)
     {
-        endpoints.MapGet("/system/functions", auth.Require(ListAsync));
-        endpoints.MapPost("/system/functions", auth.Require(DeployAsync));
-        endpoints.MapPut("/system/functions", auth.Require(UpdateAsync));
-        endpoints.MapDelete("/system/functions", auth.Require(DeleteAsync));
-        endpoints.MapGet("/system/function/{name}", auth.Require(GetAsync));
-        endpoints.Map("/system/scale-function/{name}", auth.Require(ScaleAsync));
+        system.MapGet("/functions", ListAsync);
+        system.MapPost("/functions", DeployAsync);
+        system.MapPut("/functions", UpdateAsync);
+        system.MapDelete("/functions", DeleteAsync);
+        system.MapGet("/function/{name}", GetAsync);
+        system.Map("/scale-function/{name}", ScaleAsync);
     }
 
     internal async Task ListAsync(HttpContext context)
@@ -45,16 +45,7 @@ internal sealed class FunctionsEndpoints(
             return;
         }
 
-        IReadOnlyList<FunctionInfo> functions;
-        try
-        {
-            functions = await platform.ListAsync(ns.Namespace!, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
+        var functions = await platform.ListAsync(ns.Namespace!, context.RequestAborted);
 
         var items = new List<FunctionStatusDto>(functions.Count);
         foreach (var function in functions)
@@ -91,11 +82,6 @@ internal sealed class FunctionsEndpoints(
         {
             function = null;
         }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
 
         if (function is null)
         {
@@ -128,9 +114,9 @@ internal sealed class FunctionsEndpoints(
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(request.Image))
+        if (DeploymentChecks.Problem(request) is { } problem)
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "image is required");
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
             return;
         }
 
@@ -154,23 +140,17 @@ internal sealed class FunctionsEndpoints(
         }
 
         var spec = FunctionMapping.ToSpec(request, ns.Namespace!);
-        try
+
+        // PUT on a missing function must be 404 so faas-cli retries with POST; POST on an existing one is 400 in faasd.
+        PlatformErrorAnswer.Set(
+            context, new(AlreadyExistsStatus: StatusCodes.Status400BadRequest, NotFoundMessage: $"function: {spec.Name}.{spec.Namespace} not found"));
+        if (update)
         {
-            if (update)
-            {
-                await platform.UpdateAsync(spec, context.RequestAborted);
-            }
-            else
-            {
-                await platform.DeployAsync(spec, context.RequestAborted);
-            }
+            await platform.UpdateAsync(spec, context.RequestAborted);
         }
-        catch (FunctionPlatformException ex)
+        else
         {
-            // PUT on a missing function must be 404 so faas-cli retries with POST; POST on an existing one is 400 in faasd.
-            await PlatformErrors.WriteAsync(
-                context, ex, alreadyExistsStatus: StatusCodes.Status400BadRequest, notFoundMessage: $"function: {spec.Name}.{spec.Namespace} not found");
-            return;
+            await platform.DeployAsync(spec, context.RequestAborted);
         }
 
         Log.Deployed(logger, update ? "Updated" : "Deployed", spec.Name, spec.Namespace, spec.Image);
@@ -201,15 +181,8 @@ internal sealed class FunctionsEndpoints(
         }
 
         var name = request.FunctionName!;
-        try
-        {
-            await platform.RemoveAsync(ns.Namespace!, name, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex, notFoundMessage: $"function {name}.{ns.Namespace} not found");
-            return;
-        }
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"function {name}.{ns.Namespace} not found"));
+        await platform.RemoveAsync(ns.Namespace!, name, context.RequestAborted);
 
         metrics.Remove(ns.Namespace!, name);
         Log.Removed(logger, name, ns.Namespace!);
@@ -245,40 +218,31 @@ internal sealed class FunctionsEndpoints(
             return;
         }
 
-        // Unlike the CE gateway (which clamps 0 to 1), 0 is honoured: it freezes every replica (scale to zero).
-        // Any positive count is kept within the function's com.openfaas.scale.min/max by the platform.
-        var replicas = (int)Math.Min(body.Value.Replicas, int.MaxValue);
-        try
+        if (body.Value.Replicas is not { } requested)
         {
-            await platform.ScaleAsync(ns.Namespace!, name!, replicas, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex, notFoundMessage: $"function: {name}.{ns.Namespace} not found");
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "replicas is required (0 freezes the function)");
             return;
         }
+
+        // Unlike the CE gateway (which clamps 0 to 1), 0 is honoured: it freezes every replica (scale to zero).
+        // Any positive count is kept within the function's com.openfaas.scale.min/max by the platform.
+        var replicas = (int)Math.Min(requested, int.MaxValue);
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"function: {name}.{ns.Namespace} not found"));
+        await platform.ScaleAsync(ns.Namespace!, name!, replicas, context.RequestAborted);
 
         Log.Scaled(logger, name!, ns.Namespace!, replicas);
         GatewayResponses.Status(context, StatusCodes.Status200OK);
     }
 
-    private static class Log
+    private static partial class Log
     {
-        private static readonly Action<ILogger, string, string, string, string, Exception?> s_deployed =
-            LoggerMessage.Define<string, string, string, string>(
-                LogLevel.Information, new EventId(200, "FunctionDeployed"), "{Action} function {Name}.{Namespace} from {Image}");
+        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "{Action} function {Name}.{Namespace} from {Image}")]
+        public static partial void Deployed(ILogger logger, string action, string name, string @namespace, string image);
 
-        private static readonly Action<ILogger, string, string, Exception?> s_removed =
-            LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(201, "FunctionRemoved"), "Removed function {Name}.{Namespace}");
+        [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Removed function {Name}.{Namespace}")]
+        public static partial void Removed(ILogger logger, string name, string @namespace);
 
-        private static readonly Action<ILogger, string, string, int, Exception?> s_scaled =
-            LoggerMessage.Define<string, string, int>(
-                LogLevel.Information, new EventId(202, "FunctionScaled"), "Scaled function {Name}.{Namespace} to {Replicas}");
-
-        public static void Deployed(ILogger logger, string action, string name, string ns, string image) => s_deployed(logger, action, name, ns, image, null);
-
-        public static void Removed(ILogger logger, string name, string ns) => s_removed(logger, name, ns, null);
-
-        public static void Scaled(ILogger logger, string name, string ns, int replicas) => s_scaled(logger, name, ns, replicas, null);
+        [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Scaled function {Name}.{Namespace} to {Replicas}")]
+        public static partial void Scaled(ILogger logger, string name, string @namespace, int replicas);
     }
 }

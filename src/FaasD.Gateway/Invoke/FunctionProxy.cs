@@ -249,37 +249,19 @@ internal sealed partial class FunctionProxy(
 
     private static partial class Log
     {
-        private static readonly Action<ILogger, string, string, EndpointStatus, string?, Exception?> s_notReady =
-            LoggerMessage.Define<string, string, EndpointStatus, string?>(
-                LogLevel.Information, new EventId(600, "FunctionNotReady"), "Function {Name}.{Namespace} is not ready: {Status} {Reason}");
+        [LoggerMessage(EventId = LogEvents.FunctionNotReady, Level = LogLevel.Information, Message = "Function {Name}.{Namespace} is not ready: {Status} {Reason}")]
+        public static partial void NotReady(ILogger logger, string name, string @namespace, EndpointStatus status, string? reason);
 
-        private static readonly Action<ILogger, string, string, ForwarderError, Exception?> s_upstreamFailed =
-            LoggerMessage.Define<string, string, ForwarderError>(
-                LogLevel.Warning, new EventId(601, "UpstreamFailed"), "Forwarding to function {Name}.{Namespace} failed: {Error}");
+        [LoggerMessage(EventId = LogEvents.UpstreamFailed, Level = LogLevel.Warning, Message = "Forwarding to function {Name}.{Namespace} failed: {Error}")]
+        public static partial void UpstreamFailed(ILogger logger, string name, string @namespace, ForwarderError error, Exception? exception);
 
-        private static readonly Action<ILogger, string, string, ForwarderError, Exception?> s_clientFailed =
-            LoggerMessage.Define<string, string, ForwarderError>(
-                LogLevel.Debug, new EventId(602, "ClientFailed"), "The caller of {Name}.{Namespace} failed: {Error}");
+        [LoggerMessage(EventId = LogEvents.ClientFailed, Level = LogLevel.Debug, Message = "The caller of {Name}.{Namespace} failed: {Error}")]
+        public static partial void ClientFailed(ILogger logger, string name, string @namespace, ForwarderError error, Exception? exception);
 
-        private static readonly Action<ILogger, string, string, ForwarderError, Exception?> s_canceled =
-            LoggerMessage.Define<string, string, ForwarderError>(
-                LogLevel.Debug, new EventId(603, "InvocationCanceled"), "The caller of {Name}.{Namespace} went away: {Error}");
+        [LoggerMessage(EventId = LogEvents.InvocationCanceled, Level = LogLevel.Debug, Message = "The caller of {Name}.{Namespace} went away: {Error}")]
+        public static partial void Canceled(ILogger logger, string name, string @namespace, ForwarderError error);
 
-        public static void NotReady(ILogger logger, string name, string ns, EndpointStatus status, string? reason) =>
-            s_notReady(logger, name, ns, status, reason, null);
-
-        public static void UpstreamFailed(ILogger logger, string name, string ns, ForwarderError error, Exception? exception) =>
-            s_upstreamFailed(logger, name, ns, error, exception);
-
-        public static void ClientFailed(ILogger logger, string name, string ns, ForwarderError error, Exception? exception) =>
-            s_clientFailed(logger, name, ns, error, exception);
-
-        public static void Canceled(ILogger logger, string name, string ns, ForwarderError error) => s_canceled(logger, name, ns, error, null);
-
-        public static void Retrying(ILogger logger, string name, string ns, string destination, int attempt) =>
-            LogRetrying(logger, name, ns, destination, attempt);
-
-        [LoggerMessage(EventId = 7520, Level = LogLevel.Information, Message = "{Name}.{Namespace}: {Destination} refused the connection (attempt {Attempt}); trying another replica")]
-        private static partial void LogRetrying(ILogger logger, string name, string @namespace, string destination, int attempt);
+        [LoggerMessage(EventId = LogEvents.ReplicaConnectionRefused, Level = LogLevel.Information, Message = "{Name}.{Namespace}: {Destination} refused the connection (attempt {Attempt}); trying another replica")]
+        public static partial void Retrying(ILogger logger, string name, string @namespace, string destination, int attempt);
     }
 }

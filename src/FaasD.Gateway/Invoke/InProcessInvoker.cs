@@ -164,6 +164,6 @@ internal sealed partial class InProcessInvoker(
     private static InvocationResponse Failed(int status, string reason, TimeSpan duration = default) =>
         new() { StatusCode = status, Reason = reason, Duration = duration };
 
-    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "In-process call of {Name}.{Namespace} failed: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.InProcessInvocationFailed, Level = LogLevel.Warning, Message = "In-process call of {Name}.{Namespace} failed: {Reason}")]
     private static partial void LogUpstreamFailed(ILogger logger, string name, string @namespace, string reason);
 }

@@ -13,10 +13,16 @@ internal readonly record struct InvokeTarget(string Name, string Namespace)
 {
     public const string Prefix = "/function/";
 
-    public static bool TryParse(ReadOnlySpan<char> path, string defaultNamespace, out InvokeTarget target)
+    /// <summary>Queued calls (<c>/async-function/{name}[.{namespace}][/{path}]</c>) name their target the same way.</summary>
+    public const string AsyncPrefix = "/async-function/";
+
+    public static bool TryParse(ReadOnlySpan<char> path, string defaultNamespace, out InvokeTarget target) =>
+        TryParse(path, Prefix, defaultNamespace, out target);
+
+    public static bool TryParse(ReadOnlySpan<char> path, string prefix, string defaultNamespace, out InvokeTarget target)
     {
         target = default;
-        if (!TrySplit(path, out var segment, out _) || !RouteNames.IsRouteName(segment))
+        if (!TrySplit(path, prefix, out var segment, out _) || !RouteNames.IsRouteName(segment))
         {
             return false;
         }
@@ -41,8 +47,8 @@ internal readonly record struct InvokeTarget(string Name, string Namespace)
     }
 
     /// <summary>The path the function sees: what follows the name segment, or <c>/</c>.</summary>
-    public static ReadOnlySpan<char> UpstreamPath(ReadOnlySpan<char> path) =>
-        TrySplit(path, out _, out var rest) && rest.Length > 1 ? rest : "/";
+    public static ReadOnlySpan<char> UpstreamPath(ReadOnlySpan<char> path, string prefix = Prefix) =>
+        TrySplit(path, prefix, out _, out var rest) && rest.Length > 1 ? rest : "/";
 
     /// <summary>The request's path exactly as the client sent it (no query), or the decoded path for absolute-form targets.</summary>
     public static ReadOnlySpan<char> RawPath(HttpContext context)
@@ -57,15 +63,15 @@ internal readonly record struct InvokeTarget(string Name, string Namespace)
         return query < 0 ? raw : raw.AsSpan(0, query);
     }
 
-    private static bool TrySplit(ReadOnlySpan<char> path, out ReadOnlySpan<char> segment, out ReadOnlySpan<char> rest)
+    private static bool TrySplit(ReadOnlySpan<char> path, string prefix, out ReadOnlySpan<char> segment, out ReadOnlySpan<char> rest)
     {
         segment = rest = default;
-        if (!path.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        if (!path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var afterPrefix = path[Prefix.Length..];
+        var afterPrefix = path[prefix.Length..];
         var slash = afterPrefix.IndexOf('/');
         segment = slash < 0 ? afterPrefix : afterPrefix[..slash];
         rest = slash < 0 ? default : afterPrefix[slash..];

@@ -61,7 +61,8 @@ internal sealed class DeleteFunctionRequest
 internal sealed class ScaleServiceRequest
 {
     [JsonPropertyName("serviceName")] public string? ServiceName { get; set; }
-    [JsonPropertyName("replicas")] public ulong Replicas { get; set; }
+    /// <summary>Null when absent: a body without it (or with a misspelt "replica") must not read as "scale to zero".</summary>
+    [JsonPropertyName("replicas")] public ulong? Replicas { get; set; }
     [JsonPropertyName("namespace")] public string? Namespace { get; set; }
 }
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Auth;
+using FaasD.Functions.Validation;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Json;
 using Microsoft.AspNetCore.Builder;
@@ -18,7 +18,7 @@ namespace FaasD.Gateway.Logs;
 /// GET /system/logs (contract §10): headers flushed at once, then one JSON message per line, flushed per line,
 /// until the source ends (no follow) or the client goes away. Bad <c>tail</c>/<c>since</c> → 422.
 /// </summary>
-internal sealed class LogsEndpoints(
+internal sealed partial class LogsEndpoints(
     ILogSource source,
     IOptions<GatewayOptions> options,
     TimeProvider time,
@@ -35,8 +35,8 @@ internal sealed class LogsEndpoints(
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;
     private readonly TimeSpan _defaultWindow = options.Value.DefaultLogWindow;
 
-    public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth) =>
-        endpoints.MapGet("/system/logs", auth.Require(StreamAsync));
+    /// <summary>Maps onto the authenticated <c>/system</c> group.</summary>
+    public void Map(IEndpointRouteBuilder system) => system.MapGet("/logs", StreamAsync);
 
     internal async Task StreamAsync(HttpContext context)
     {
@@ -44,6 +44,13 @@ internal sealed class LogsEndpoints(
         if (request is null)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status422UnprocessableEntity, ParseError);
+            return;
+        }
+
+        // The names become file names below the source; refuse what is not a name before it gets there.
+        if ((Names.FunctionNameProblem(request.Name) ?? Names.NamespaceNameProblem(request.Namespace)) is { } invalid)
+        {
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 
@@ -163,11 +170,9 @@ internal sealed class LogsEndpoints(
 
     internal static bool ParseGoBool(string value) => value is "1" or "t" or "T" or "true" or "TRUE" or "True";
 
-    private static class Log
+    private static partial class Log
     {
-        private static readonly Action<ILogger, string, string, Exception?> s_sourceFailed =
-            LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(500, "LogSourceFailed"), "Reading logs of {Name}.{Namespace} failed");
-
-        public static void SourceFailed(ILogger logger, string name, string ns, Exception ex) => s_sourceFailed(logger, name, ns, ex);
+        [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Reading logs of {Name}.{Namespace} failed")]
+        public static partial void SourceFailed(ILogger logger, string name, string @namespace, Exception exception);
     }
 }

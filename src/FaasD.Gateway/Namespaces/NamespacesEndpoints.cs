@@ -1,6 +1,5 @@
 using FaasD.Functions.Validation;
 using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Json;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +14,7 @@ namespace FaasD.Gateway.Namespaces;
 /// <c>/system/namespaces</c> and <c>/system/namespace/{name}</c> (contract §11): every write must carry the label
 /// <c>openfaas: "1"</c>; PUT and DELETE must name the same namespace in body and path; POST → 201, PUT/DELETE → 202.
 /// </summary>
-internal sealed class NamespacesEndpoints(
+internal sealed partial class NamespacesEndpoints(
     INamespaceStore store,
     IOptions<GatewayOptions> options,
     ILogger<NamespacesEndpoints> logger)
@@ -26,27 +25,19 @@ internal sealed class NamespacesEndpoints(
     private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;
 
-    public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
+    /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
+    public void Map(IEndpointRouteBuilder system)
     {
-        endpoints.MapGet("/system/namespaces", auth.Require(ListAsync));
-        endpoints.MapGet("/system/namespace/{name?}", auth.Require(GetAsync));
-        endpoints.MapPost("/system/namespace/{name?}", auth.Require(CreateAsync));
-        endpoints.MapPut("/system/namespace/{name?}", auth.Require(UpdateAsync));
-        endpoints.MapDelete("/system/namespace/{name?}", auth.Require(DeleteAsync));
+        system.MapGet("/namespaces", ListAsync);
+        system.MapGet("/namespace/{name?}", GetAsync);
+        system.MapPost("/namespace/{name?}", CreateAsync);
+        system.MapPut("/namespace/{name?}", UpdateAsync);
+        system.MapDelete("/namespace/{name?}", DeleteAsync);
     }
 
     internal async Task ListAsync(HttpContext context)
     {
-        IReadOnlyList<string> names;
-        try
-        {
-            names = await store.ListAsync(context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
+        var names = await store.ListAsync(context.RequestAborted);
 
         await GatewayResponses.WriteJsonAsync(context, names, GatewayJsonContext.Default.IReadOnlyListString);
     }
@@ -60,16 +51,8 @@ internal sealed class NamespacesEndpoints(
             return;
         }
 
-        FunctionNamespace? ns;
-        try
-        {
-            ns = await store.GetAsync(name, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex, notFoundMessage: $"namespace {name} not found");
-            return;
-        }
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"namespace {name} not found"));
+        var ns = await store.GetAsync(name, context.RequestAborted);
 
         if (ns is null || (name != _defaultNamespace && !ns.Labels.ContainsKey(OpenFaaSLabel)))
         {
@@ -97,15 +80,13 @@ internal sealed class NamespacesEndpoints(
             return;
         }
 
-        try
+        if (LabelProblem(body) is { } labels)
         {
-            await store.CreateAsync(ToNamespace(name!, body), context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex);
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, labels);
             return;
         }
+
+        await store.CreateAsync(ToNamespace(name!, body), context.RequestAborted);
 
         Log.Changed(logger, "Created", name!);
         GatewayResponses.Status(context, StatusCodes.Status201Created);
@@ -120,15 +101,14 @@ internal sealed class NamespacesEndpoints(
             return;
         }
 
-        try
+        if (LabelProblem(body!) is { } labels)
         {
-            await store.UpdateAsync(ToNamespace(name, body!), context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex, notFoundMessage: $"namespace {name} not found");
+            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, labels);
             return;
         }
+
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"namespace {name} not found"));
+        await store.UpdateAsync(ToNamespace(name, body!), context.RequestAborted);
 
         Log.Changed(logger, "Updated", name);
         GatewayResponses.Status(context, StatusCodes.Status202Accepted);
@@ -143,15 +123,8 @@ internal sealed class NamespacesEndpoints(
             return;
         }
 
-        try
-        {
-            await store.DeleteAsync(name, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex, notFoundMessage: $"namespace {name} not found");
-            return;
-        }
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"namespace {name} not found"));
+        await store.DeleteAsync(name, context.RequestAborted);
 
         Log.Changed(logger, "Deleted", name);
         GatewayResponses.Status(context, StatusCodes.Status202Accepted);
@@ -196,14 +169,34 @@ internal sealed class NamespacesEndpoints(
         return pathName;
     }
 
+    /// <summary>containerd refuses empty keys, NUL and labels over 4096 bytes with an error that would surface as 500.</summary>
+    private static string? LabelProblem(FunctionNamespaceDto body)
+    {
+        foreach (var map in new[] { body.Labels, body.Annotations })
+        {
+            foreach (var (key, value) in map ?? [])
+            {
+                if (key.Length == 0 || value is null || key.Contains('\0', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal))
+                {
+                    return "labels and annotations need non-empty keys and string values without NUL characters";
+                }
+
+                if (key.Length + value.Length > Functions.DeploymentChecks.MaxLabelSize)
+                {
+                    return $"label {key[..Math.Min(key.Length, 64)]} is longer than {Functions.DeploymentChecks.MaxLabelSize} characters with its value";
+                }
+            }
+        }
+
+        return null;
+    }
+
     private static FunctionNamespace ToNamespace(string name, FunctionNamespaceDto body) =>
         new(name, body.Labels ?? [], body.Annotations ?? []);
 
-    private static class Log
+    private static partial class Log
     {
-        private static readonly Action<ILogger, string, string, Exception?> s_changed =
-            LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(400, "NamespaceChanged"), "{Action} namespace {Name}");
-
-        public static void Changed(ILogger logger, string action, string name) => s_changed(logger, action, name, null);
+        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "{Action} namespace {Name}")]
+        public static partial void Changed(ILogger logger, string action, string name);
     }
 }

@@ -1,7 +1,6 @@
 using FaasD.Functions.Validation;
 using System.Text;
 using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Json;
 using Microsoft.AspNetCore.Builder;
@@ -14,9 +13,10 @@ namespace FaasD.Gateway.Secrets;
 
 /// <summary>
 /// <c>/system/secrets</c> with faasd's semantics (contract §9): values are never returned, POST and PUT both
-/// create or overwrite (never 409, never 404), a body that is not JSON is a 500, deleting a missing secret is a 500.
+/// create or overwrite (never 409, never 404). Where faasd answers 500 for the caller's mistakes (a body that is
+/// not JSON, deleting a missing secret) FaasD answers 400 and 404: a 5xx would say the server failed.
 /// </summary>
-internal sealed class SecretsEndpoints(
+internal sealed partial class SecretsEndpoints(
     ISecretStore store,
     NamespaceResolver namespaces,
     IOptions<GatewayOptions> options,
@@ -24,12 +24,13 @@ internal sealed class SecretsEndpoints(
 {
     private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
 
-    public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
+    /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
+    public void Map(IEndpointRouteBuilder system)
     {
-        endpoints.MapGet("/system/secrets", auth.Require(ListAsync));
-        endpoints.MapPost("/system/secrets", auth.Require(WriteAsync));
-        endpoints.MapPut("/system/secrets", auth.Require(WriteAsync));
-        endpoints.MapDelete("/system/secrets", auth.Require(DeleteAsync));
+        system.MapGet("/secrets", ListAsync);
+        system.MapPost("/secrets", WriteAsync);
+        system.MapPut("/secrets", WriteAsync);
+        system.MapDelete("/secrets", DeleteAsync);
     }
 
     internal async Task ListAsync(HttpContext context)
@@ -41,16 +42,7 @@ internal sealed class SecretsEndpoints(
             return;
         }
 
-        IReadOnlyList<string> names;
-        try
-        {
-            names = await store.ListAsync(ns.Namespace!, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
+        var names = await store.ListAsync(ns.Namespace!, context.RequestAborted);
 
         var items = new List<SecretDto>(names.Count);
         foreach (var name in names)
@@ -64,7 +56,7 @@ internal sealed class SecretsEndpoints(
     internal async Task WriteAsync(HttpContext context)
     {
         var body = await JsonBody.ReadAsync(
-            context, GatewayJsonContext.Default.SecretDto, _maxBody, malformedStatus: StatusCodes.Status500InternalServerError);
+            context, GatewayJsonContext.Default.SecretDto, _maxBody);
         if (!body.Succeeded)
         {
             await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
@@ -87,15 +79,7 @@ internal sealed class SecretsEndpoints(
 
         // rawValue (base64 bytes) wins over value when non-empty.
         ReadOnlyMemory<byte> value = secret.RawValue is { Length: > 0 } raw ? raw : Encoding.UTF8.GetBytes(secret.Value ?? "");
-        try
-        {
-            await store.WriteAsync(ns.Namespace!, secret.Name!, value, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
+        await store.WriteAsync(ns.Namespace!, secret.Name!, value, context.RequestAborted);
 
         Log.Written(logger, secret.Name!, ns.Namespace!);
         GatewayResponses.Status(context, StatusCodes.Status200OK);
@@ -104,7 +88,7 @@ internal sealed class SecretsEndpoints(
     internal async Task DeleteAsync(HttpContext context)
     {
         var body = await JsonBody.ReadAsync(
-            context, GatewayJsonContext.Default.SecretDto, _maxBody, malformedStatus: StatusCodes.Status500InternalServerError);
+            context, GatewayJsonContext.Default.SecretDto, _maxBody);
         if (!body.Succeeded)
         {
             await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
@@ -125,37 +109,21 @@ internal sealed class SecretsEndpoints(
             return;
         }
 
-        try
-        {
-            await store.RemoveAsync(ns.Namespace!, secret.Name!, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex) when (ex.Kind == FunctionErrorKind.NotFound)
-        {
-            // faasd answers a failed file removal with 500 and the OS error; faas-cli reports it as an error either way.
-            await GatewayResponses.WriteErrorAsync(
-                context, StatusCodes.Status500InternalServerError, $"unable to remove secret {secret.Name}.{ns.Namespace}: {ex.Message}");
-            return;
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
+        // faasd answers a missing secret with 500 and the OS error; it is the caller's mistake, so 404 here
+        // (faas-cli reports any non-2xx as an error either way).
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"secret {secret.Name}.{ns.Namespace} not found"));
+        await store.RemoveAsync(ns.Namespace!, secret.Name!, context.RequestAborted);
 
         Log.Removed(logger, secret.Name!, ns.Namespace!);
         GatewayResponses.Status(context, StatusCodes.Status200OK);
     }
 
-    private static class Log
+    private static partial class Log
     {
-        private static readonly Action<ILogger, string, string, Exception?> s_written =
-            LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(300, "SecretWritten"), "Wrote secret {Name} in {Namespace}");
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Wrote secret {Name} in {Namespace}")]
+        public static partial void Written(ILogger logger, string name, string @namespace);
 
-        private static readonly Action<ILogger, string, string, Exception?> s_removed =
-            LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(301, "SecretRemoved"), "Removed secret {Name} from {Namespace}");
-
-        public static void Written(ILogger logger, string name, string ns) => s_written(logger, name, ns, null);
-
-        public static void Removed(ILogger logger, string name, string ns) => s_removed(logger, name, ns, null);
+        [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Removed secret {Name} from {Namespace}")]
+        public static partial void Removed(ILogger logger, string name, string @namespace);
     }
 }

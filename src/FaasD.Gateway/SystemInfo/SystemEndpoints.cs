@@ -1,4 +1,3 @@
-using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Json;
 using Microsoft.AspNetCore.Builder;
@@ -8,21 +7,42 @@ using Microsoft.Extensions.Options;
 
 namespace FaasD.Gateway.SystemInfo;
 
-/// <summary><c>/system/info</c> (auth), <c>/healthz</c> (no auth, 200 empty) and <c>/</c> (307 to <c>/ui/</c>).</summary>
-internal sealed class SystemEndpoints(IOptions<GatewayOptions> options)
+/// <summary>
+/// <c>/system/info</c> (auth), <c>/healthz</c> (no auth: 200 empty, or 503 with the reason while a health probe
+/// fails, e.g. containerd unreachable) and <c>/</c> (307 to <c>/ui/</c>).
+/// </summary>
+internal sealed class SystemEndpoints(IOptions<GatewayOptions> options, IEnumerable<IHealthProbe> probes)
 {
+    private readonly IHealthProbe[] _probes = [.. probes];
+
     private readonly GatewayInfoDto _info = CreateInfo(options.Value);
 
-    public void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
+    /// <summary><c>/system/info</c> on the authenticated group.</summary>
+    public void MapSystem(IEndpointRouteBuilder system) => system.MapGet("/info", InfoAsync);
+
+    /// <summary>The unauthenticated routes: <c>/healthz</c> and the redirect from <c>/</c>.</summary>
+    public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/system/info", auth.Require(InfoAsync));
-        endpoints.MapGet("/healthz", static _ => Task.CompletedTask);
+        endpoints.MapGet("/healthz", HealthzAsync);
         endpoints.MapGet("/", static context =>
         {
             context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
             context.Response.Headers.Location = "/ui/";
             return Task.CompletedTask;
         });
+    }
+
+    internal async Task HealthzAsync(HttpContext context)
+    {
+        foreach (var probe in _probes)
+        {
+            var report = await probe.CheckAsync(context.RequestAborted);
+            if (!report.Healthy)
+            {
+                await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, report.Reason ?? "unhealthy");
+                return;
+            }
+        }
     }
 
     internal Task InfoAsync(HttpContext context) =>

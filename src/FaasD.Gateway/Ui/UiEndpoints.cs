@@ -1,4 +1,3 @@
-using FaasD.Gateway.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,14 +23,15 @@ internal static class UiEndpoints
         </html>
         """;
 
-    public static void Map(IEndpointRouteBuilder endpoints, BasicAuthenticator auth)
+    /// <summary>Maps onto the authenticated <c>/ui</c> group.</summary>
+    public static void Map(IEndpointRouteBuilder ui)
     {
         RequestDelegate page = static context =>
         {
             context.Response.ContentType = "text/html; charset=utf-8";
             return context.Response.WriteAsync(Page, context.RequestAborted);
         };
-        endpoints.MapGet("/ui/", auth.Require(page));
-        endpoints.MapGet("/ui/index.html", auth.Require(page));
+        ui.MapGet("/", page);
+        ui.MapGet("/index.html", page);
     }
 }

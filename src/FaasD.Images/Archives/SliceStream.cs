@@ -1,7 +1,9 @@
+using FaasD.Images.IO;
+
 namespace FaasD.Images.Archives;
 
 /// <summary>A read-only window of <c>length</c> bytes over a file, starting at <c>offset</c>: one tar member, read in place.</summary>
-internal sealed class SliceStream : Stream
+internal sealed class SliceStream : ReadOnlyStream
 {
     private readonly FileStream _file;
     private readonly long _length;
@@ -14,19 +16,9 @@ internal sealed class SliceStream : Stream
         _length = length;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => _length;
 
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
+    protected override long Consumed => _position;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -41,31 +33,18 @@ internal sealed class SliceStream : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
-        var wanted = (int)Math.Min(count, _length - _position);
+        var wanted = (int)Math.Min(buffer.Length, _length - _position);
         if (wanted <= 0)
         {
             return 0;
         }
 
-        var read = _file.Read(buffer, offset, wanted);
+        var read = _file.Read(buffer[..wanted]);
         _position += read;
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using FaasD.Images.IO;
 
 namespace FaasD.Images.Distribution;
 
@@ -8,7 +9,7 @@ namespace FaasD.Images.Distribution;
 /// mismatch when the last expected byte arrives. Readers that stop at the expected size (containerd's writer does)
 /// still get the check, because it runs on the read that completes the size, before those bytes are handed out.
 /// </summary>
-internal sealed class VerifyingStream : Stream
+internal sealed class VerifyingStream : ReadOnlyStream
 {
     private const string EmptyDigest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -41,19 +42,9 @@ internal sealed class VerifyingStream : Stream
         _owner = owner;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => _size;
 
-    public override long Position
-    {
-        get => _read;
-        set => throw new NotSupportedException();
-    }
+    protected override long Consumed => _read;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -67,11 +58,6 @@ internal sealed class VerifyingStream : Stream
         var count = await _inner.ReadAsync(wanted, cancellationToken);
         return Account(wanted.Span[..count]);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -107,16 +93,6 @@ internal sealed class VerifyingStream : Stream
 
     private ImagePullException Corrupt(string problem) =>
         new(ImagePullErrorKind.Corrupt, _reference, $"{_reference}: blob {_digest} ({_size} bytes) {problem}; the content is corrupt");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

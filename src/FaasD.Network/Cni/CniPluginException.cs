@@ -1,23 +1,13 @@
 namespace FaasD.Network.Cni;
 
 /// <summary>A CNI plugin failed: its own error (<c>{code, msg, details}</c>), a crash without one, or a timeout.</summary>
-public sealed class CniPluginException : NetworkException
+/// <param name="plugin">The plugin type, e.g. <c>bridge</c>.</param>
+/// <param name="command">ADD, DEL or CHECK.</param>
+public sealed class CniPluginException(string plugin, string command, CniError error) : NetworkException(Describe(plugin, command, error))
 {
-    public CniPluginException(string plugin, string command, CniError error)
-        : base(Describe(plugin, command, error))
-    {
-        Plugin = plugin;
-        Command = command;
-        Error = error;
-    }
-
-    /// <summary>The plugin type, e.g. <c>bridge</c>.</summary>
-    public string Plugin { get; }
-
-    /// <summary>ADD, DEL or CHECK.</summary>
-    public string Command { get; }
-
-    public CniError Error { get; }
+    public string Plugin { get; } = plugin;
+    public string Command { get; } = command;
+    public CniError Error { get; } = error;
 
     private static string Describe(string plugin, string command, CniError error)
     {

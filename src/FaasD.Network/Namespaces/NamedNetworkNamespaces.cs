@@ -1,3 +1,5 @@
+using FaasD.Shared;
+
 namespace FaasD.Network.Namespaces;
 
 /// <summary>

@@ -10,7 +10,7 @@ using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     /// <summary>
     /// How long a crashed create's snapshot stays protected. Long (containerd's client uses 24 h too), so the
@@ -53,6 +53,7 @@ public sealed partial class ContainerRuntime
         {
             ContainerNames.Validate(@namespace, id);
             var scope = ScopeOf(@namespace);
+            await RequireManagedAsync(scope, id, cancellationToken);
 
             // A leftover task holds the rootfs mount and the cgroup; nobody waits on it any more, so no grace.
             await StopTaskCoreAsync(@namespace, id, TimeSpan.Zero, cancellationToken);
@@ -74,6 +75,7 @@ public sealed partial class ContainerRuntime
             }
 
             _logs.Delete(@namespace, id);
+            _ownedCopies.Delete(@namespace, id);
             Log.ContainerDeleted(_logger, @namespace, id);
         });
 
@@ -96,6 +98,7 @@ public sealed partial class ContainerRuntime
 
         var user = await ResolveUserAsync(mounts, string.IsNullOrEmpty(spec.User) ? image.Process.User : spec.User, cancellationToken);
         var cgroups = await _cgroups.GetAsync(cancellationToken);
+        spec = spec with { Mounts = await _ownedCopies.PrepareAsync(spec.Namespace, spec.Id, spec.Mounts, user, cancellationToken) };
         var oci = _specBuilder.Build(spec, new OciSpecContext(
             image.Process,
             user,
@@ -113,6 +116,7 @@ public sealed partial class ContainerRuntime
             SnapshotKey = snapshotKey,
             Labels = { spec.Labels.ToDictionary() },
         };
+        container.Labels[RuntimeLabels.Managed] = "true";
         if (!spec.Payload.IsEmpty)
         {
             container.Extensions.Add(PayloadExtension.Key, PayloadExtension.Pack(spec.Payload));
@@ -143,7 +147,7 @@ public sealed partial class ContainerRuntime
         }
         catch (ContainerdException exception) when (exception.IsAlreadyExists())
         {
-            Log.OrphanSnapshotReplaced(_logger, scope.Namespace, key);
+            Log.OrphanSnapshotReplaced(_logger, key, scope.Namespace ?? string.Empty);
         }
 
         await IgnoreNotFoundAsync(async () => await scope.Snapshots.RemoveAsync(
@@ -157,6 +161,17 @@ public sealed partial class ContainerRuntime
         var passwd = await RootfsFiles.ReadAsync(mounts, "/etc/passwd", cancellationToken);
         var group = await RootfsFiles.ReadAsync(mounts, "/etc/group", cancellationToken);
         return new UserDatabase(passwd, group).Resolve(user);
+    }
+
+    /// <summary>Refuses to act on a container FaasD did not create (see <see cref="RuntimeLabels.Managed"/>); a missing one is fine.</summary>
+    private static async Task RequireManagedAsync(ContainerdScope scope, string id, CancellationToken cancellationToken)
+    {
+        if (await FindContainerAsync(scope, id, cancellationToken) is { } container && !RuntimeLabels.IsManaged(container.Labels))
+        {
+            throw new RuntimeException(
+                RuntimeErrorKind.FailedPrecondition,
+                $"container {scope.Namespace}/{id} was not created by FaasD: it is left alone");
+        }
     }
 
     private static async Task<ContainersApi.Container?> FindContainerAsync(ContainerdScope scope, string id, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using EventsApi = FaasD.Containerd.Api.Events;
 
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     private const string TaskExitFilter = "topic==\"/tasks/exit\"";
 

@@ -1,6 +1,6 @@
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     // Pause and resume write the task's cgroup freezer directly instead of calling Tasks.Pause/Resume:
     // measured on this VM, a direct freeze and thaw cost about a tenth of the gRPC round trip through

@@ -7,7 +7,7 @@ using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     public Task<TaskInfo> StartTaskAsync(string @namespace, string id, CancellationToken cancellationToken) =>
         RuntimeErrors.TranslateAsync(() => StartTaskCoreAsync(@namespace, id, cancellationToken));

@@ -6,7 +6,7 @@ using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     private const uint SigKill = 9;
     private const uint SigTerm = 15;
@@ -15,6 +15,7 @@ public sealed partial class ContainerRuntime
         RuntimeErrors.TranslateAsync(async () =>
         {
             ContainerNames.Validate(@namespace, id);
+            await RequireManagedAsync(ScopeOf(@namespace), id, cancellationToken);
             await StopTaskCoreAsync(@namespace, id, gracePeriod, cancellationToken);
         });
 

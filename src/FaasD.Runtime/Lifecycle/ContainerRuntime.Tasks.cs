@@ -6,7 +6,7 @@ using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 
-public sealed partial class ContainerRuntime
+internal sealed partial class ContainerRuntime
 {
     public Task<TaskInfo> GetTaskAsync(string @namespace, string id, CancellationToken cancellationToken) =>
         RuntimeErrors.TranslateAsync(async () =>

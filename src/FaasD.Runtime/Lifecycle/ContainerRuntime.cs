@@ -1,5 +1,4 @@
 using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Images;
 using FaasD.Network;
 using FaasD.Runtime.Cgroups;
@@ -7,18 +6,19 @@ using FaasD.Runtime.Logs;
 using FaasD.Runtime.Oci;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NamespacesApi = FaasD.Containerd.Api.Namespaces;
+
+using FaasD.Runtime.Users;
 
 namespace FaasD.Runtime.Lifecycle;
 
 /// <summary>
 /// Containers and tasks on containerd, one named network namespace each. The operations are split by
-/// concern: <c>.Containers.cs</c> (records and snapshots), <c>.Start.cs</c>, <c>.Tasks.cs</c> (status),
+/// concern: <c>.Namespaces.cs</c>, <c>.Containers.cs</c> (records and snapshots), <c>.Start.cs</c>, <c>.Tasks.cs</c> (status),
 /// <c>.Stop.cs</c>, <c>.Freezer.cs</c> (pause/resume), <c>.Exits.cs</c> (exit events). Every step treats
 /// "already there" and "already gone" as success, so an operation cut short by a crash completes when run
 /// again. Calls for one container are expected one at a time (the caller's per-function state machine).
 /// </summary>
-public sealed partial class ContainerRuntime : IContainerRuntime
+internal sealed partial class ContainerRuntime : IContainerRuntime
 {
     private readonly ContainerdClient _containerd;
     private readonly INetworkManager _network;
@@ -28,6 +28,7 @@ public sealed partial class ContainerRuntime : IContainerRuntime
     private readonly CgroupFreezer _freezer;
     private readonly OciSpecBuilder _specBuilder;
     private readonly TaskLogFiles _logs;
+    private readonly UserOwnedCopies _ownedCopies;
     private readonly ILogger<ContainerRuntime> _logger;
 
     public ContainerRuntime(
@@ -47,7 +48,7 @@ public sealed partial class ContainerRuntime : IContainerRuntime
     {
     }
 
-    internal ContainerRuntime(
+    public ContainerRuntime(
         ContainerdClient containerd,
         INetworkManager network,
         IImageSource images,
@@ -66,6 +67,7 @@ public sealed partial class ContainerRuntime : IContainerRuntime
         _freezer = new CgroupFreezer(_cgroups, options, timeProvider);
         _specBuilder = new OciSpecBuilder(options, loggerFactory.CreateLogger<OciSpecBuilder>());
         _logs = new TaskLogFiles(options);
+        _ownedCopies = new UserOwnedCopies(options.OwnedCopiesDirectory);
         _logger = loggerFactory.CreateLogger<ContainerRuntime>();
     }
 
@@ -82,39 +84,6 @@ public sealed partial class ContainerRuntime : IContainerRuntime
         {
             ContainerNames.ValidateNamespace(@namespace);
             await _images.EnsureAsync(@namespace, image, cancellationToken);
-        });
-    }
-
-    public Task EnsureNamespaceAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(labels);
-        return RuntimeErrors.TranslateAsync(async () =>
-        {
-            ContainerNames.ValidateNamespace(@namespace);
-            // Scoped, not global: containerd publishes a namespace event on create, and events need a namespace.
-            var namespaces = ScopeOf(@namespace).Namespaces;
-            var wanted = new NamespacesApi.Namespace { Name = @namespace, Labels = { labels.ToDictionary() } };
-            try
-            {
-                await namespaces.CreateAsync(new NamespacesApi.CreateNamespaceRequest { Namespace = wanted }, cancellationToken: cancellationToken);
-                Log.NamespaceCreated(_logger, @namespace);
-                return;
-            }
-            catch (ContainerdException exception) when (exception.IsAlreadyExists())
-            {
-                // Fall through: make sure the labels we need are there, leaving others alone.
-            }
-
-            var current = (await namespaces.GetAsync(new NamespacesApi.GetNamespaceRequest { Name = @namespace }, cancellationToken: cancellationToken)).Namespace;
-            var stale = labels.Where(label => !current.Labels.TryGetValue(label.Key, out var value) || value != label.Value).ToList();
-            if (stale.Count == 0)
-            {
-                return;
-            }
-
-            var update = new NamespacesApi.UpdateNamespaceRequest { Namespace = wanted, UpdateMask = new() };
-            update.UpdateMask.Paths.Add(stale.Select(label => "labels." + label.Key));
-            await namespaces.UpdateAsync(update, cancellationToken: cancellationToken);
         });
     }
 

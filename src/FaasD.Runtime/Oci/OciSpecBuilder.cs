@@ -145,7 +145,7 @@ internal sealed partial class OciSpecBuilder(RuntimeOptions options, ILogger<Oci
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEvents.LimitSkipped, Level = LogLevel.Warning,
             Message = "Container {Namespace}/{Id}: {Limit} limit not applied because the {Controller} cgroup controller is not available on this host")]
         public static partial void LimitSkipped(ILogger logger, string @namespace, string id, string limit, string controller);
     }

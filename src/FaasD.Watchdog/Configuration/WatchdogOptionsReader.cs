@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaasD.Shared;
 
 namespace FaasD.Watchdog.Configuration;
 
@@ -94,7 +95,7 @@ internal static class WatchdogOptionsReader
             return fallback;
         }
 
-        return GoDuration.TryParse(value, out var parsed)
+        return GoDuration.TryParseTimeout(value, out var parsed)
             ? parsed
             : throw new InvalidConfigurationException($"{name} '{value}' is not a duration (seconds like 30, or Go syntax like 10s, 1m30s, 500ms)");
     }

@@ -1,3 +1,4 @@
+using FaasD.Shared;
 using FaasD.Watchdog.Configuration;
 using FaasD.Watchdog.Diagnostics;
 using FaasD.Watchdog.Functions;
@@ -79,7 +80,7 @@ internal sealed class HttpProxyHandler(
     private TimeSpan ExecLimit(HttpRequest request)
     {
         // X-Timeout may only lower the limit: a caller must not be able to hold a process past exec_timeout.
-        if (GoDuration.TryParse(request.Headers["X-Timeout"].ToString(), out var requested) && requested > TimeSpan.Zero
+        if (GoDuration.TryParseTimeout(request.Headers["X-Timeout"].ToString(), out var requested) && requested > TimeSpan.Zero
             && (options.ExecTimeout == TimeSpan.Zero || requested < options.ExecTimeout))
         {
             return requested;

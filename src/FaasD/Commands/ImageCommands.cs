@@ -3,10 +3,13 @@ using System.Diagnostics;
 using FaasD.Containerd;
 using FaasD.Containerd.Errors;
 using FaasD.Images;
+using Microsoft.Extensions.DependencyInjection;
+using FaasD.Images.Collection;
+using FaasD.Hosting;
 
 namespace FaasD.Commands;
 
-/// <summary>`faasd image pull|import|ls`: images for functions, also on air-gapped machines.</summary>
+/// <summary>`faasd image pull|import|ls|rm|prune`: images for functions, also on air-gapped machines, and their clean-up.</summary>
 internal static class ImageCommands
 {
     public static Command Create()
@@ -60,7 +63,40 @@ internal static class ImageCommands
             }
         }));
 
-        return new Command("image", "Pull, import and list function images.") { pull, import, ls };
+        var rm = new Command("rm", "Remove an image with its content and snapshots (refused while a container uses it).") { reference, ns, socket };
+        rm.SetAction((r, ct) => RunCollectorAsync(r, socket, async (collector, _, output) =>
+        {
+            var report = await collector.RemoveAsync(r.GetValue(ns)!, r.GetValue(reference)!, ct);
+            output.WriteLine($"removed {report.Removed[0]}");
+            WriteCounts(output, report);
+        }));
+
+        var dryRun = new Option<bool>("--dry-run") { Description = "List what would be removed; remove nothing." };
+        var onlyNamespace = new Option<string?>("--namespace", "-n") { Description = "Only this namespace (default: every FaasD namespace: functions and compose services)." };
+        var root = new Option<string>("--containerd-root")
+        {
+            Description = "containerd's root directory, where freed disk space is measured.",
+            DefaultValueFactory = _ => "/var/lib/containerd",
+        };
+        var prune = new Command("prune", "Remove every image no function or compose service uses, with its content and snapshots.") { dryRun, onlyNamespace, socket, root };
+        prune.SetAction((r, ct) => RunCollectorAsync(r, socket, async (collector, client, output) =>
+        {
+            var namespaces = r.GetValue(onlyNamespace) is { Length: > 0 } one ? [one] : await FaasdNamespaces.ListAsync(client, ct);
+            var report = await collector.PruneAsync(namespaces, new PruneOptions { DryRun = r.GetValue(dryRun), DiskPath = r.GetValue(root) }, ct);
+            foreach (var image in report.Removed)
+            {
+                output.WriteLine(r.GetValue(dryRun) ? $"would remove {image}" : $"removed {image}");
+            }
+
+            foreach (var image in report.InUse)
+            {
+                output.WriteLine($"kept {image} (in use)");
+            }
+
+            WriteCounts(output, report);
+        }));
+
+        return new Command("image", "Pull, import, list and remove function images.") { pull, import, ls, rm, prune };
     }
 
     private static async Task<int> RunAsync(ParseResult result, Option<string> socket, Option<string> dockerConfig, Func<IImageService, TextWriter, Task> action)
@@ -68,12 +104,42 @@ internal static class ImageCommands
         var error = result.InvocationConfiguration.Error;
         try
         {
-            using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = result.GetValue(socket)! });
-            var images = new ImageService(client, new ImageOptions { DockerConfigPath = result.GetValue(dockerConfig) ?? ImageOptions.DefaultDockerConfigPath });
-            await action(images, result.InvocationConfiguration.Output);
+            await using var services = new ServiceCollection()
+                .AddContainerdClient(result.GetValue(socket)!)
+                .AddImageService(new ImageOptions { DockerConfigPath = result.GetValue(dockerConfig) ?? ImageOptions.DefaultDockerConfigPath })
+                .BuildServiceProvider();
+            await action(services.GetRequiredService<IImageService>(), result.InvocationConfiguration.Output);
             return 0;
         }
         catch (Exception ex) when (ex is ImagePullException or ImageCommandException or ContainerdException)
+        {
+            error.WriteLine($"faasd: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static void WriteCounts(TextWriter output, PruneReport report)
+    {
+        output.WriteLine(
+            $"images {report.Before.Images} -> {report.After.Images}, blobs {report.Before.Blobs} ({report.Before.BlobBytes} bytes) -> {report.After.Blobs} ({report.After.BlobBytes} bytes), snapshots {report.Before.Snapshots} -> {report.After.Snapshots}"
+            + (report.FreedBytes is { } freed ? $", disk freed {freed} bytes" : ""));
+    }
+
+    private static async Task<int> RunCollectorAsync(ParseResult result, Option<string> socket, Func<IImageCollector, ContainerdClient, TextWriter, Task> action)
+    {
+        var error = result.InvocationConfiguration.Error;
+        try
+        {
+            using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = result.GetValue(socket)! });
+            await action(new ImageCollector(client, new ImageOptions().Snapshotter), client, result.InvocationConfiguration.Output);
+            return 0;
+        }
+        catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.NotFound)
+        {
+            error.WriteLine($"faasd: no such image: {ex.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ex is ImageInUseException or ContainerdException)
         {
             error.WriteLine($"faasd: {ex.Message}");
             return 1;

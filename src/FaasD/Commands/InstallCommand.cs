@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FaasD.Systemd;
+using FaasD.Systemd.Install;
 using Microsoft.Extensions.Logging;
 
 namespace FaasD.Commands;

@@ -6,11 +6,9 @@ using FaasD.Hosting;
 using FaasD.Systemd;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Events;
 
 namespace FaasD.Commands;
 
@@ -40,6 +38,8 @@ internal static class UpCommand
             builder.WebHost.UseKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
+                kestrel.Limits.MaxRequestHeadersTotalSize = (int)Math.Min(settings.MaxRequestHeaderSize, int.MaxValue);
+                kestrel.Limits.RequestHeadersTimeout = settings.RequestHeadersTimeout;
                 kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port);
             });
             builder.Logging.ClearProviders();
@@ -54,7 +54,10 @@ internal static class UpCommand
                 gateway.BasicAuthPassword = credentials.Password;
                 gateway.UpstreamTimeout = settings.UpstreamTimeout;
                 gateway.Version = VersionCommand.Version;
+                gateway.MaxAsyncRequestBodySize = settings.QueueMaxBody;
+                gateway.MaxSystemRequestBodySize = settings.MaxApiBodySize;
             });
+            builder.Services.AddFaasDAsyncQueue(settings);
 
             await using var app = builder.Build();
             app.MapFaasGateway();

@@ -24,6 +24,20 @@ public sealed record DaemonSettings
     public string LogLevel { get; init; } = "Information";
     public string ComposeFile { get; init; } = "docker-compose.yaml";
     public bool StopServicesOnShutdown { get; init; }
+    public string? NatsUrl { get; init; }
+    public int NatsConcurrency { get; init; } = 8;
+    public string Queue { get; init; } = "embedded";
+    public long QueueMaxBody { get; init; } = 4 * 1024 * 1024;
+    public int QueueMaxSize { get; init; } = 10_000;
+    public int QueueMaxInflight { get; init; } = 1;
+    public TimeSpan QueueAckWait { get; init; } = TimeSpan.FromSeconds(60);
+    public long MaxApiBodySize { get; init; } = 4 * 1024 * 1024;
+    public long MaxRequestHeaderSize { get; init; } = 32 * 1024;
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public bool ImageGc { get; init; } = true;
+    public int ImageGcHighThreshold { get; init; } = 85;
+    public int ImageGcLowThreshold { get; init; } = 80;
+    public string ContainerdRoot { get; init; } = "/var/lib/containerd";
     public bool Autoscale { get; init; } = true;
     public TimeSpan ScaleDownWindow { get; init; } = TimeSpan.FromMinutes(1);
     public TimeSpan LivenessInterval { get; init; } = TimeSpan.FromSeconds(2);
@@ -31,4 +45,5 @@ public sealed record DaemonSettings
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");
     public string CniConfPath => Path.Combine(CniConfDir, CniConfFile);
+    public string QueueDir => Path.Combine(StateDir, "queue");
 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using FaasD.Functions.Scaling;
+using FaasD.Shared;
+using FaasD.Functions.Validation;
 
 namespace FaasD.Configuration;
 
@@ -36,6 +37,20 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
+        NatsUrl = Add<string>("--nats-url", "FAASD_NATS_URL", string.Empty, "NATS server for topic triggers, e.g. nats://127.0.0.1:4222 (functions annotated topic: <subject> are invoked per message; empty: off).", ParseNatsUrl);
+        NatsConcurrency = Add<int>("--nats-concurrency", "FAASD_NATS_CONCURRENCY", d.NatsConcurrency.ToString(CultureInfo.InvariantCulture), "NATS messages one function subscription handles at once (annotation faasd.topic.concurrency overrides).", ParsePositive);
+        Queue = Add<string>("--queue", "FAASD_QUEUE", d.Queue, "Async invocation queue: `embedded` (durable log under the state directory) or NATS JetStream URLs `nats://host:4222[,…]`.", ParseQueue);
+        QueueMaxBody = Add<long>("--queue-max-body", "FAASD_QUEUE_MAX_BODY", d.QueueMaxBody.ToString(CultureInfo.InvariantCulture), "Largest request body of an async call, in bytes; larger → 413.", ParsePositiveLong);
+        QueueMaxSize = Add<int>("--queue-max-size", "FAASD_QUEUE_MAX_SIZE", d.QueueMaxSize.ToString(CultureInfo.InvariantCulture), "Async calls queued or running at most; more → 429.", ParsePositiveInt);
+        QueueMaxInflight = Add<int>("--queue-max-inflight", "FAASD_QUEUE_MAX_INFLIGHT", d.QueueMaxInflight.ToString(CultureInfo.InvariantCulture), "Async calls of one function run at once (label com.openfaas.queue.max-inflight overrides).", ParsePositiveInt);
+        QueueAckWait = Add<TimeSpan>("--queue-ack-wait", "FAASD_QUEUE_ACK_WAIT", "60s", "JetStream: a call held by a daemon that stops answering is given to another after this (kept alive while it runs).", ParseDuration);
+        MaxApiBody = Add<long>("--max-api-body-size", "FAASD_MAX_API_BODY_SIZE", "4Mi", "Largest JSON body accepted on /system/* (larger: 413).", ParseSize);
+        MaxHeaderSize = Add<long>("--max-request-header-size", "FAASD_MAX_REQUEST_HEADER_SIZE", "32Ki", "Largest total of request headers Kestrel accepts (larger: 431).", ParseSize);
+        ImageGc = Add<bool>("--image-gc", "FAASD_IMAGE_GC", "true", "Remove unused images (with content and snapshots) after containers are deleted and when the disk fills.", bool.Parse);
+        ImageGcHigh = Add<int>("--image-gc-high-threshold", "FAASD_IMAGE_GC_HIGH_THRESHOLD", "85", "Disk use (percent) of containerd's root that triggers a prune of every unused image.", ParsePercent);
+        ImageGcLow = Add<int>("--image-gc-low-threshold", "FAASD_IMAGE_GC_LOW_THRESHOLD", "80", "Disk use (percent) a prune aims below; still above it afterwards is logged as a warning.", ParsePercent);
+        ContainerdRoot = Add<string>("--containerd-root", "FAASD_CONTAINERD_ROOT", d.ContainerdRoot, "containerd's root directory: where image GC measures disk use.", s => s);
+        HeadersTimeout = Add<TimeSpan>("--request-headers-timeout", "FAASD_REQUEST_HEADERS_TIMEOUT", "15s", "A client must send all request headers within this time, or the connection is closed (slow-client guard).", ParseDuration);
         Autoscale = Add<bool>("--autoscale", "FAASD_AUTOSCALE", "true", "Scale functions that carry com.openfaas.scale.type, .target or .max labels by their load (rps, capacity, cpu).", bool.Parse);
         ScaleDownWindow = Add<TimeSpan>("--scale-down-window", "FAASD_SCALE_DOWN_WINDOW", "1m", "How long load must stay low before the autoscaler removes replicas (label com.openfaas.scale.down-window overrides).", ParseDuration);
         LivenessInterval = Add<TimeSpan>("--liveness-interval", "FAASD_LIVENESS_INTERVAL", "2s", "Time between liveness probes of replicas whose function has the com.openfaas.health.http.path annotation (3 failures in a row replace the replica).", ParseDuration);
@@ -61,6 +76,20 @@ public sealed class SettingsOptions
     public Option<string> ComposeFile { get; }
     public Option<bool> StopServices { get; }
     public Option<string> LogLevel { get; }
+    public Option<string> NatsUrl { get; }
+    public Option<int> NatsConcurrency { get; }
+    public Option<string> Queue { get; }
+    public Option<long> QueueMaxBody { get; }
+    public Option<int> QueueMaxSize { get; }
+    public Option<int> QueueMaxInflight { get; }
+    public Option<TimeSpan> QueueAckWait { get; }
+    public Option<long> MaxApiBody { get; }
+    public Option<long> MaxHeaderSize { get; }
+    public Option<TimeSpan> HeadersTimeout { get; }
+    public Option<bool> ImageGc { get; }
+    public Option<int> ImageGcHigh { get; }
+    public Option<int> ImageGcLow { get; }
+    public Option<string> ContainerdRoot { get; }
     public Option<bool> Autoscale { get; }
     public Option<TimeSpan> ScaleDownWindow { get; }
     public Option<TimeSpan> LivenessInterval { get; }
@@ -97,6 +126,20 @@ public sealed class SettingsOptions
             LogLevel = result.GetValue(LogLevel)!,
             ComposeFile = result.GetValue(ComposeFile)!,
             StopServicesOnShutdown = result.GetValue(StopServices),
+            NatsUrl = string.IsNullOrWhiteSpace(result.GetValue(NatsUrl)) ? null : result.GetValue(NatsUrl)!.Trim(),
+            NatsConcurrency = result.GetValue(NatsConcurrency),
+            Queue = result.GetValue(Queue)!,
+            QueueMaxBody = result.GetValue(QueueMaxBody),
+            QueueMaxSize = result.GetValue(QueueMaxSize),
+            QueueMaxInflight = result.GetValue(QueueMaxInflight),
+            QueueAckWait = result.GetValue(QueueAckWait),
+            MaxApiBodySize = result.GetValue(MaxApiBody),
+            MaxRequestHeaderSize = result.GetValue(MaxHeaderSize),
+            RequestHeadersTimeout = result.GetValue(HeadersTimeout),
+            ImageGc = result.GetValue(ImageGc),
+            ImageGcHighThreshold = result.GetValue(ImageGcHigh),
+            ImageGcLowThreshold = result.GetValue(ImageGcLow),
+            ContainerdRoot = result.GetValue(ContainerdRoot)!,
             Autoscale = result.GetValue(Autoscale),
             ScaleDownWindow = result.GetValue(ScaleDownWindow),
             LivenessInterval = result.GetValue(LivenessInterval),
@@ -107,6 +150,47 @@ public sealed class SettingsOptions
         GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
+
+    /// <summary>Empty, or comma-separated nats://, tls://, ws:// or wss:// URLs with a host.</summary>
+    private static string ParseNatsUrl(string text)
+    {
+        foreach (var url in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss") || uri.Host.Length == 0)
+            {
+                throw new FormatException("use nats://host:port (several: comma-separated)");
+            }
+        }
+
+        return text;
+    }
+
+    private static int ParsePositive(string text) =>
+        int.Parse(text, CultureInfo.InvariantCulture) is var value and > 0 ? value : throw new FormatException("use a whole number of 1 or more");
+    private static string ParseQueue(string text) =>
+        FaasD.Queue.AsyncQueueOptions.Validate(text) is { } problem ? throw new FormatException(problem) : text;
+    private static long ParsePositiveLong(string text) =>
+        long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
+    private static int ParsePositiveInt(string text) =>
+        int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and var value ? value : throw new FormatException("must be positive");
+
+    private static int ParsePercent(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 100
+            ? value
+            : throw new FormatException("use a percentage from 1 to 100");
+
+    /// <summary>A byte size as a quantity: 4Mi, 32Ki, 1000000.</summary>
+    private static long ParseSize(string text)
+    {
+        try
+        {
+            return Quantity.ParseMemoryBytes(text);
+        }
+        catch (FaasD.Functions.Abstractions.FunctionPlatformException)
+        {
+            throw new FormatException("use a size such as 32Ki, 4Mi or 1048576");
+        }
+    }
 
     private Option<T> Add<T>(string flag, string env, string fallback, string help, Func<string, T> parse)
     {

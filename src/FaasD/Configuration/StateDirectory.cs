@@ -22,12 +22,8 @@ public static class StateDirectory
     public static async Task<(string User, string Password)> PrepareAsync(DaemonSettings settings, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.StateDir);
-        if (!Directory.Exists(settings.SecretsDir))
-        {
-            Directory.CreateDirectory(settings.SecretsDir, PrivateDir);
-        }
-
-        Directory.CreateDirectory(settings.LogsDir);
+        RestrictToRoot(settings.SecretsDir);
+        RestrictToRoot(settings.LogsDir);
 
         if (!File.Exists(UserFile(settings)))
         {
@@ -52,6 +48,35 @@ public static class StateDirectory
         var user = (await File.ReadAllTextAsync(UserFile(settings), cancellationToken)).Trim();
         var password = (await File.ReadAllTextAsync(PasswordFile(settings), cancellationToken)).Trim();
         return (user, password);
+    }
+
+    /// <summary>
+    /// Secrets and captured function output are root's alone, checked at every start rather than only when created:
+    /// a directory someone loosened by hand (or an older version left 0755) is tightened again. Secret files are
+    /// 0600; the copies functions read are made per container (see the runtime's user-owned mounts).
+    /// </summary>
+    private static void RestrictToRoot(string directory)
+    {
+        Directory.CreateDirectory(directory, PrivateDir);
+        File.SetUnixFileMode(directory, PrivateDir);
+        if (Path.GetFileName(directory) != "secrets")
+        {
+            return;
+        }
+
+        foreach (var namespaceDir in Directory.EnumerateDirectories(directory))
+        {
+            File.SetUnixFileMode(namespaceDir, PrivateDir);
+            if (Path.GetFileName(namespaceDir).StartsWith('.'))
+            {
+                continue; // the runtime's per-container copies keep their owner's 0400
+            }
+
+            foreach (var file in Directory.EnumerateFiles(namespaceDir))
+            {
+                File.SetUnixFileMode(file, Private);
+            }
+        }
     }
 
     /// <summary>63 characters of letters and digits, like faasd, so it pastes cleanly into any shell.</summary>

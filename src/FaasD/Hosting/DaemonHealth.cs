@@ -1,22 +1,30 @@
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
+using System.Net;
+using FaasD.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Hosting;
 
-/// <summary>What the systemd watchdog ping vouches for: containerd answers this daemon within a few seconds.</summary>
+/// <summary>
+/// What the systemd watchdog ping vouches for: the same answer an operator or a load balancer gets. The ping is
+/// sent only while <c>GET /healthz</c> on the daemon's own listener answers 200 within a few seconds, i.e. the
+/// gateway serves and every health probe (containerd reachable) passes.
+/// </summary>
 internal static class DaemonHealth
 {
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
+
     public static async Task<bool> IsHealthyAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        var settings = services.GetRequiredService<DaemonSettings>();
+        var client = services.GetRequiredService<HealthzClient>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        timeout.CancelAfter(s_timeout);
         try
         {
-            await services.GetRequiredService<ContainerdClient>().Global.Version.VersionAsync(new(), cancellationToken: timeout.Token);
-            return true;
+            using var response = await client.Http.GetAsync(HealthzUri(settings), timeout.Token);
+            return response.StatusCode == HttpStatusCode.OK;
         }
-        catch (ContainerdException)
+        catch (HttpRequestException)
         {
             return false;
         }
@@ -25,4 +33,28 @@ internal static class DaemonHealth
             return false;
         }
     }
+
+    /// <summary>The listener's own address; a wildcard bind is reached over loopback.</summary>
+    internal static Uri HealthzUri(DaemonSettings settings)
+    {
+        var address = IPAddress.Parse(settings.BindAddress);
+        if (address.Equals(IPAddress.Any))
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (address.Equals(IPAddress.IPv6Any))
+        {
+            address = IPAddress.IPv6Loopback;
+        }
+
+        return new UriBuilder(Uri.UriSchemeHttp, address.ToString(), settings.Port, "/healthz").Uri;
+    }
+}
+
+/// <summary>One HTTP client for the watchdog's self-check (no proxy, no pooling surprises).</summary>
+internal sealed class HealthzClient : IDisposable
+{
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false });
+
+    public void Dispose() => Http.Dispose();
 }

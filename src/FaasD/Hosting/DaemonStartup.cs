@@ -2,11 +2,11 @@ using FaasD.Compose;
 using FaasD.Compose.Running;
 using FaasD.Configuration;
 using FaasD.Containerd;
-using FaasD.Containerd.Errors;
-using FaasD.Functions.Deployment;
-using FaasD.Functions.Logs;
-using FaasD.Functions.Namespaces;
+using FaasD.Functions;
+using FaasD.Runtime;
+using FaasD.Runtime.Logs;
 using FaasD.Systemd;
+using FaasD.Systemd.Manager;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,10 +19,10 @@ namespace FaasD.Hosting;
 internal sealed partial class DaemonStartup(
     DaemonSettings settings,
     ContainerdClient containerd,
-    ContainerdNamespaceStore namespaces,
-    FunctionRecovery recovery,
-    ComposeHost compose,
-    LogPump pump,
+    IContainerRuntime runtime,
+    IFunctionRecovery recovery,
+    IComposeServices compose,
+    ILogCapture logs,
     TimeProvider time,
     ILogger<DaemonStartup> logger,
     ILogger<ContainerdServiceCheck> checkLogger)
@@ -36,8 +36,12 @@ internal sealed partial class DaemonStartup(
         var version = await WaitForContainerdAsync(cancellationToken);
         Log.Containerd(logger, version, settings.ContainerdSocket);
 
-        await namespaces.EnsureDefaultNamespaceAsync(cancellationToken);
-        pump.Start();
+        if (await StaleLeases.DeleteAsync(containerd, cancellationToken) is > 0 and var stale)
+        {
+            Log.StaleLeases(logger, stale);
+        }
+
+        logs.Start();
         await StartServicesAsync(cancellationToken);
         var summary = await recovery.RecoverAsync(cancellationToken);
         Log.Recovered(logger, summary.ToString(), time.GetElapsedTime(started).TotalMilliseconds);
@@ -70,10 +74,9 @@ internal sealed partial class DaemonStartup(
         {
             try
             {
-                var response = await containerd.Global.Version.VersionAsync(new(), cancellationToken: cancellationToken);
-                return response.Version;
+                return await runtime.GetVersionAsync(cancellationToken);
             }
-            catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.Unavailable && time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(60))
+            catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.Unavailable && time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(60))
             {
                 if (!waited)
                 {
@@ -83,7 +86,7 @@ internal sealed partial class DaemonStartup(
 
                 await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
             }
-            catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.Unavailable)
+            catch (RuntimeException ex) when (ex.Kind == RuntimeErrorKind.Unavailable)
             {
                 if (await ContainerdServiceCheck.ForSystem(checkLogger).FindProblemAsync(cancellationToken) is { } problem)
                 {
@@ -99,19 +102,22 @@ internal sealed partial class DaemonStartup(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")]
+        [LoggerMessage(EventId = LogEvents.ConnectedToContainerd, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")]
         public static partial void Containerd(ILogger logger, string version, string socket);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")]
+        [LoggerMessage(EventId = LogEvents.WaitingForContainerd, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")]
         public static partial void WaitingForContainerd(ILogger logger, string socket);
 
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "docker-compose services not started: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.ComposeRefused, Level = LogLevel.Error, Message = "docker-compose services not started: {Reason}")]
         public static partial void ComposeRefused(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
+        [LoggerMessage(EventId = LogEvents.ComposeIncomplete, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
         public static partial void ComposeIncomplete(ILogger logger, string services);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
+        [LoggerMessage(EventId = 7320, Level = LogLevel.Information, Message = "Deleted {Count} leases left by a FaasD process that no longer runs")]
+        public static partial void StaleLeases(ILogger logger, int count);
+
+        [LoggerMessage(EventId = LogEvents.Recovered, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
         public static partial void Recovered(ILogger logger, string summary, double milliseconds);
     }
 }

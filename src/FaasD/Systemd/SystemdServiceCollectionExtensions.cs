@@ -1,4 +1,6 @@
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
+using FaasD.Systemd.Journal;
+using FaasD.Systemd.Watchdog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;

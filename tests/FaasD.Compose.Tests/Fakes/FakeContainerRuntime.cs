@@ -10,6 +10,7 @@ namespace FaasD.Compose.Tests.Fakes;
 internal sealed class FakeContainerRuntime : IContainerRuntime
 {
     private readonly ConcurrentDictionary<(string Ns, string Id), ContainerRecord> _containers = new();
+    private readonly ConcurrentDictionary<string, Dictionary<string, string>> _namespaces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Ns, string Id), TaskInfo> _tasks = new();
     private readonly Channel<TaskExit> _exits = Channel.CreateUnbounded<TaskExit>();
     private int _nextAddress = 2;
@@ -43,7 +44,34 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return Task.CompletedTask;
     }
 
-    public Task EnsureNamespaceAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task EnsureNamespaceAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        var current = _namespaces.GetOrAdd(@namespace, _ => new Dictionary<string, string>());
+        lock (current)
+        {
+            foreach (var (key, value) in labels)
+            {
+                current[key] = value;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string> GetVersionAsync(CancellationToken cancellationToken) => Task.FromResult("fake");
+
+    public Task<IReadOnlyList<NamespaceRecord>> ListNamespacesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NamespaceRecord>>([.. _namespaces.Select(n => new NamespaceRecord(n.Key, n.Value))]);
+
+    public Task ReplaceNamespaceLabelsAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
+        _namespaces.ContainsKey(@namespace)
+            ? Task.FromResult(_namespaces[@namespace] = labels.ToDictionary())
+            : throw new RuntimeException(RuntimeErrorKind.NotFound, $"namespace {@namespace} not found");
+
+    public Task DeleteNamespaceAsync(string @namespace, CancellationToken cancellationToken) =>
+        _containers.Keys.Any(k => k.Item1 == @namespace)
+            ? throw new RuntimeException(RuntimeErrorKind.FailedPrecondition, $"namespace {@namespace} must be empty")
+            : Task.FromResult(_namespaces.TryRemove(@namespace, out _));
 
     public Task CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {

@@ -1,12 +1,27 @@
 using System.Collections.Concurrent;
-using FaasD.Compose.Logs;
+using FaasD.Runtime.Logs;
 
 namespace FaasD.Compose.Tests.Fakes;
 
-internal sealed class RecordingServiceLogs : IServiceLogs
+/// <summary>Records which containers compose asked the capture to follow; nothing is read.</summary>
+internal sealed class RecordingServiceLogs : ILogCapture
 {
-    public ConcurrentQueue<(string Namespace, string Service, string Path)> Followed { get; } = new();
+    public ConcurrentQueue<(string Namespace, string Service, string ContainerId)> Followed { get; } = new();
 
-    public void Follow(string @namespace, string service, string containerId, string rawLogPath) =>
-        Followed.Enqueue((@namespace, service, rawLogPath));
+    public void Start()
+    {
+    }
+
+    public void Follow(string @namespace, string name, string containerId) =>
+        Followed.Enqueue((@namespace, name, containerId));
+
+    public void Unfollow(string @namespace, string containerId)
+    {
+    }
+
+    public void Delete(string @namespace, string name)
+    {
+    }
+
+    public IAsyncEnumerable<LogLine> ReadAsync(LogQuery query, CancellationToken cancellationToken) => AsyncEnumerable.Empty<LogLine>();
 }

@@ -4,10 +4,10 @@ using FaasD.Containerd;
 using FaasD.Images;
 using FaasD.Network;
 using FaasD.Runtime;
-using FaasD.Runtime.Lifecycle;
+using FaasD.Runtime.Logs;
 using FaasD.TestSupport;
 using FaasD.TestSupport.Images;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Compose.Tests.Integration;
 
@@ -18,8 +18,8 @@ namespace FaasD.Compose.Tests.Integration;
 internal sealed class ComposeTestHost : IAsyncDisposable
 {
     private readonly string _root;
+    private readonly ServiceProvider _layers;
     private readonly ContainerdClient _containerd;
-    private readonly ImageService _images;
     private readonly string _cgroupParent;
 
     private ComposeTestHost(string suffix)
@@ -30,18 +30,28 @@ internal sealed class ComposeTestHost : IAsyncDisposable
         _root = $"/var/run/faasd-compose-test-{suffix}";
         StateDirectory = Path.Combine(_root, "state");
         Directory.CreateDirectory(StateDirectory);
-        _containerd = new ContainerdClient(new ContainerdClientOptions { SocketPath = TestEnvironment.ContainerdSocket });
-        var network = new CniNetworkManager(
-            Microsoft.Extensions.Options.Options.Create(new NetworkOptions
-            {
-                ConfigListJson = ConfigList($"faasd-compose-test-{suffix}", Path.Combine(_root, "ipam")),
-                StateDirectory = Path.Combine(_root, "network"),
-            }),
-            NullLogger<CniNetworkManager>.Instance);
-        _images = new ImageService(_containerd);
         _cgroupParent = $"/faasd-compose-test-{suffix}";
-        var runtimeOptions = new RuntimeOptions { LogDirectory = Path.Combine(_root, "logs"), CgroupParent = _cgroupParent };
-        Runtime = new RecordingRuntime(new ContainerRuntime(_containerd, network, _images, Microsoft.Extensions.Options.Options.Create(runtimeOptions), NullLoggerFactory.Instance));
+
+        // The layers below compose, wired through their own Add… methods as the daemon wires them.
+        _layers = new ServiceCollection()
+            .AddContainerdClient(TestEnvironment.ContainerdSocket)
+            .AddContainerNetwork(o =>
+            {
+                o.ConfigListJson = ConfigList($"faasd-compose-test-{suffix}", Path.Combine(_root, "ipam"));
+                o.StateDirectory = Path.Combine(_root, "network");
+            })
+            .AddImageService()
+            .AddContainerRuntime(
+                o =>
+                {
+                    o.LogDirectory = Path.Combine(_root, "logs");
+                    o.CgroupParent = _cgroupParent;
+                },
+                new LogStoreOptions { Directory = LogCaptureDirectory })
+            .BuildServiceProvider();
+        _containerd = _layers.GetRequiredService<ContainerdClient>();
+        Runtime = new RecordingRuntime(_layers.GetRequiredService<IContainerRuntime>());
+        Capture = _layers.GetRequiredService<ILogCapture>();
     }
 
     public string Suffix { get; }
@@ -53,6 +63,9 @@ internal sealed class ComposeTestHost : IAsyncDisposable
     public string StateDirectory { get; }
     public RecordingRuntime Runtime { get; }
     public RecordingServiceLogs Logs { get; } = new();
+
+    /// <summary>The runtime's real output capture (pump and store), for tests that read what a service printed.</summary>
+    public ILogCapture Capture { get; }
     public ContainerdScope Scope => _containerd.Namespace(Namespace);
     public string Image { get; private set; } = "";
 
@@ -77,7 +90,7 @@ internal sealed class ComposeTestHost : IAsyncDisposable
         };
     }
 
-    public ComposeHost Compose(ComposeOptions options, Logs.IServiceLogs? logs = null) =>
+    public ComposeHost Compose(ComposeOptions options, ILogCapture? logs = null) =>
         ComposeHostFactory.Create(options, Runtime, logs ?? Logs, TimeProvider.System, new ProgressLoggerFactory());
 
     public string LogCaptureDirectory => Path.Combine(_root, "captures");
@@ -109,8 +122,7 @@ internal sealed class ComposeTestHost : IAsyncDisposable
             Directory.Delete(_root, recursive: true);
         }
 
-        _images.Dispose();
-        _containerd.Dispose();
+        await _layers.DisposeAsync();
         if (failures.Count > 0)
         {
             throw new AggregateException("clean-up of the compose test namespaces failed", failures);

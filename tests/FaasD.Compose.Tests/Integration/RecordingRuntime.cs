@@ -26,6 +26,10 @@ internal sealed class RecordingRuntime(IContainerRuntime inner) : IContainerRunt
     public Task ResumeAsync(string @namespace, string id, CancellationToken cancellationToken) => inner.ResumeAsync(@namespace, id, cancellationToken);
     public Task StopTaskAsync(string @namespace, string id, TimeSpan gracePeriod, CancellationToken cancellationToken) => inner.StopTaskAsync(@namespace, id, gracePeriod, cancellationToken);
     public Task DeleteContainerAsync(string @namespace, string id, CancellationToken cancellationToken) => inner.DeleteContainerAsync(@namespace, id, cancellationToken);
+    public Task<string> GetVersionAsync(CancellationToken cancellationToken) => inner.GetVersionAsync(cancellationToken);
+    public Task<IReadOnlyList<NamespaceRecord>> ListNamespacesAsync(CancellationToken cancellationToken) => inner.ListNamespacesAsync(cancellationToken);
+    public Task ReplaceNamespaceLabelsAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => inner.ReplaceNamespaceLabelsAsync(@namespace, labels, cancellationToken);
+    public Task DeleteNamespaceAsync(string @namespace, CancellationToken cancellationToken) => inner.DeleteNamespaceAsync(@namespace, cancellationToken);
     public string LogPathFor(string @namespace, string id) => inner.LogPathFor(@namespace, id);
     public IAsyncEnumerable<TaskExit> WatchExitsAsync(CancellationToken cancellationToken) => inner.WatchExitsAsync(cancellationToken);
 }

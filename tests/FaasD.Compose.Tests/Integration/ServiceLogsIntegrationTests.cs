@@ -1,13 +1,10 @@
-using FaasD.Compose.Logs;
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
 using FaasD.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 
 namespace FaasD.Compose.Tests.Integration;
 
-/// <summary>A service's output reaches the function platform's log store under (namespace, service), as /system/logs reads it.</summary>
+/// <summary>A service's output reaches the runtime's log capture under (namespace, service), as /system/logs reads it.</summary>
 [Integration]
 [NonParallelizable]
 public sealed class ServiceLogsIntegrationTests
@@ -17,9 +14,7 @@ public sealed class ServiceLogsIntegrationTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await using var host = await ComposeTestHost.CreateAsync(timeout.Token);
-        var options = new LogStoreOptions { Directory = host.LogCaptureDirectory };
-        var store = new FunctionLogStore(options, TimeProvider.System);
-        await using var pump = new LogPump(store, [], options, TimeProvider.System, NullLogger<LogPump>.Instance);
+        host.Capture.Start();
         var compose = host.Compose(
             host.Options($"""
                 services:
@@ -28,7 +23,7 @@ public sealed class ServiceLogsIntegrationTests
                     command: ["sh", "-c", "echo service-says-hi; exec httpd -f -p 8080 -h /www"]
 
                 """),
-            new LogPumpServiceLogs(pump));
+            host.Capture);
 
         await compose.StartAsync(timeout.Token);
         Assert.That((await compose.Started.WaitAsync(timeout.Token)).AllUp, Is.True);
@@ -37,9 +32,8 @@ public sealed class ServiceLogsIntegrationTests
         while (!lines.Contains("service-says-hi"))
         {
             await Task.Delay(100, timeout.Token);
-            pump.PumpOnce();
             lines.Clear();
-            await foreach (var entry in store.ReadAsync(new LogRequest("chatty", host.Namespace, Follow: false, Tail: 0, Since: null), timeout.Token))
+            await foreach (var entry in host.Capture.ReadAsync(new LogQuery("chatty", host.Namespace, Follow: false, Tail: 0, Since: null), timeout.Token))
             {
                 lines.Add(entry.Text);
             }

@@ -29,6 +29,7 @@ public sealed class DocumentationExampleTests
             Assert.That(project.Find("kv")!.Restart.Mode, Is.EqualTo(RestartMode.Always));
             Assert.That(project.Find("kv-backup")!.Volumes.Single().Source, Is.EqualTo("/var/lib/faasd/backups"));
             Assert.That(project.Ignored, Is.Empty);
+            Assert.That(string.Join(' ', project.Find("kv")!.Command!), Does.Contain("key=${QUERY_STRING:-default}"), "$$ reaches the shell as $");
         });
     }
 

@@ -28,6 +28,27 @@ public sealed class ServiceRunnerTests
     }
 
     [Test]
+    public async Task AContainerFaasDDidNotCreate_IsNeverReplaced_TheServiceFails()
+    {
+        // Issue 11 item 2: someone's container named like a service (ctr run -n openfaas … db) is left alone.
+        using var fixture = new ServiceRunnerFixture();
+        await fixture.Runtime.CreateContainerAsync(
+            new ContainerSpec { Namespace = Ns, Id = "db", Image = "their/db", Labels = new Dictionary<string, string> { ["owner"] = "someone-else" } },
+            CancellationToken.None);
+        fixture.Runtime.Calls.Clear();
+
+        var outcomes = await fixture.Project.UpAsync(fixture.Parse(TwoServices), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes["db"], Is.EqualTo(ServiceStartOutcome.Failed));
+            Assert.That(fixture.Runtime.CallsOf("delete"), Is.Empty);
+            Assert.That(fixture.Runtime.CallsOf("stop"), Is.Empty);
+            Assert.That(fixture.Runtime.Container(Ns, "db")!.Image, Is.EqualTo("their/db"));
+        });
+    }
+
+    [Test]
     public async Task AppStartsOnlyAfterItsDependencyTaskRuns()
     {
         using var fixture = new ServiceRunnerFixture();

@@ -31,6 +31,7 @@ public sealed class ContainerdLeaseTests
         Assert.Multiple(() =>
         {
             Assert.That(request.Labels[LeaseLabels.Expire], Is.EqualTo("2026-11-23T20:30:00Z"));
+            Assert.That(request.Labels[LeaseLabels.OwnerPid], Is.EqualTo(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "the owner, so a later start can tell a dead process's lease");
             Assert.That(request.Id, Does.StartWith("faasd-"));
             Assert.That(lease.Id, Is.EqualTo("granted"));
             Assert.That(lease.ExpiresAt, Is.EqualTo(s_now.AddMinutes(30)));

@@ -9,6 +9,7 @@ namespace FaasD.Functions.Tests.Deployment;
 internal sealed class FakeContainerRuntime : IContainerRuntime
 {
     private readonly ConcurrentDictionary<(string, string), ContainerRecord> _containers = new();
+    private readonly ConcurrentDictionary<string, Dictionary<string, string>> _namespaces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), TaskState> _tasks = new();
     private readonly string _logDir;
 
@@ -37,7 +38,34 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
             : Task.CompletedTask;
     }
 
-    public Task EnsureNamespaceAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task EnsureNamespaceAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        var current = _namespaces.GetOrAdd(@namespace, _ => new Dictionary<string, string>());
+        lock (current)
+        {
+            foreach (var (key, value) in labels)
+            {
+                current[key] = value;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string> GetVersionAsync(CancellationToken cancellationToken) => Task.FromResult("fake");
+
+    public Task<IReadOnlyList<NamespaceRecord>> ListNamespacesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NamespaceRecord>>([.. _namespaces.Select(n => new NamespaceRecord(n.Key, n.Value))]);
+
+    public Task ReplaceNamespaceLabelsAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
+        _namespaces.ContainsKey(@namespace)
+            ? Task.FromResult(_namespaces[@namespace] = labels.ToDictionary())
+            : throw new RuntimeException(RuntimeErrorKind.NotFound, $"namespace {@namespace} not found");
+
+    public Task DeleteNamespaceAsync(string @namespace, CancellationToken cancellationToken) =>
+        _containers.Keys.Any(k => k.Item1 == @namespace)
+            ? throw new RuntimeException(RuntimeErrorKind.FailedPrecondition, $"namespace {@namespace} must be empty")
+            : Task.FromResult(_namespaces.TryRemove(@namespace, out _));
 
     public Task CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {

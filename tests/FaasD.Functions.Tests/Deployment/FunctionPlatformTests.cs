@@ -1,6 +1,7 @@
 using System.Text;
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Deployment;
+using FaasD.Functions.Waking;
 using FaasD.Runtime;
 using NUnit.Framework;
 

@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Deployment;
-using FaasD.Functions.Logs;
 using FaasD.Functions.Scaling;
 using FaasD.Functions.Secrets;
+using FaasD.Functions.Waking;
+using FaasD.Runtime;
+using FaasD.Runtime.Logs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaasD.Functions.Tests.Deployment;
@@ -17,6 +20,7 @@ internal sealed class PlatformFixture : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly ServiceProvider _capture;
 
     public PlatformFixture(TimeSpan? readinessTimeout = null)
     {
@@ -26,6 +30,13 @@ internal sealed class PlatformFixture : IAsyncDisposable
         Runtime = new FakeContainerRuntime(Path.Combine(Directory, "raw"));
         Secrets = new FileSecretStore(Path.Combine(Directory, "secrets"));
         Namespaces = new FakeNamespaceStore();
+
+        // The runtime's real output capture over the fake runtime's log directory, as AddContainerRuntime wires it.
+        _capture = new ServiceCollection()
+            .AddSingleton<IContainerRuntime>(Runtime)
+            .AddContainerRuntime(o => o.LogDirectory = Path.Combine(Directory, "raw"), new LogStoreOptions { Directory = Path.Combine(Directory, "logs") })
+            .BuildServiceProvider();
+        Logs = _capture.GetRequiredService<ILogCapture>();
         Options = new FunctionPlatformOptions
         {
             HostsFile = Path.Combine(Directory, "hosts"),
@@ -43,22 +54,30 @@ internal sealed class PlatformFixture : IAsyncDisposable
     public FakeContainerRuntime Runtime { get; }
     public FileSecretStore Secrets { get; }
     public FakeNamespaceStore Namespaces { get; }
+    public ILogCapture Logs { get; }
     public FunctionPlatformOptions Options { get; }
     public FunctionPlatform Platform { get; private set; }
     public FunctionRegistry Registry { get; private set; }
     public FunctionCatalog Catalog { get; private set; }
+    public TaskStarter Starter { get; private set; } = null!;
     public ScaleToZeroOptions ScaleOptions { get; } = new();
+
+    /// <summary>What the platform's <see cref="IFunctionSpecValidator"/> answers (null: accept).</summary>
+    public Func<FunctionSpec, string?> Validate { get; set; } = _ => null;
+
+    /// <summary>Every change the platform announced to its <see cref="IFunctionChangeObserver"/>s.</summary>
+    public List<FunctionChange> Changes { get; } = [];
     public string Destination => $"http://127.0.0.1:{Options.FunctionPort}";
 
     public void StopListening() => _listener.Stop();
 
     /// <summary>A fresh platform over the same "containerd", as after a daemon restart, recovered.</summary>
-    public async Task<FunctionRecovery.RecoverySummary> RestartAsync()
+    public async Task<RecoverySummary> RestartAsync()
     {
         Platform = Build(out var registry, out var catalog);
         Registry = registry;
         Catalog = catalog;
-        var recovery = new FunctionRecovery(Runtime, Platform, Catalog, Registry, Namespaces, ScaleOptions, Options, NullLogger<FunctionRecovery>.Instance);
+        var recovery = new FunctionRecovery(Runtime, Platform, Starter, Catalog, Registry, Namespaces, ScaleOptions, Options, NullLogger<FunctionRecovery>.Instance);
         return await recovery.RecoverAsync(CancellationToken.None);
     }
 
@@ -70,8 +89,8 @@ internal sealed class PlatformFixture : IAsyncDisposable
         await _stop.CancelAsync();
         _stop.Dispose();
         _listener.Stop();
+        await _capture.DisposeAsync();
         System.IO.Directory.Delete(Directory, recursive: true);
-        await Task.CompletedTask;
     }
 
     private async Task AnswerAsync(CancellationToken cancellationToken)
@@ -111,15 +130,12 @@ internal sealed class PlatformFixture : IAsyncDisposable
     private FunctionPlatform Build(out FunctionRegistry registry, out FunctionCatalog catalog)
     {
         catalog = new FunctionCatalog();
-        var lifecycle = new RuntimeFunctionLifecycle(Runtime, catalog, Options);
+        Starter = new TaskStarter(Runtime, Logs, catalog, Options, TimeProvider.System);
+        var lifecycle = new RuntimeFunctionLifecycle(Runtime, Starter, catalog, Options);
         registry = new FunctionRegistry(lifecycle, ScaleOptions, TimeProvider.System, NullLoggerFactory.Instance);
-        var logOptions = new LogStoreOptions { Directory = Path.Combine(Directory, "logs") };
-        var logs = new FunctionLogStore(logOptions, TimeProvider.System);
-        var pump = new LogPump(logs, [], logOptions, TimeProvider.System, NullLogger<LogPump>.Instance);
-        var platform = new FunctionPlatform(Runtime, catalog, registry, new ContainerSpecFactory(Options, Secrets), Namespaces, logs, pump,
-            ScaleOptions, Options, TimeProvider.System, NullLogger<FunctionPlatform>.Instance);
-        lifecycle.Attach(platform);
-        return platform;
+        return new FunctionPlatform(Runtime, catalog, registry, new ContainerSpecFactory(Options, Secrets), Namespaces, Logs, Starter,
+            ScaleOptions, Options, TimeProvider.System, NullLogger<FunctionPlatform>.Instance,
+            [new HookValidator(this)], [new HookObserver(this)]);
     }
 }
 
@@ -139,4 +155,20 @@ internal sealed class FakeNamespaceStore : INamespaceStore
     public Task DeleteAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Valid.Remove(name));
 
     public Task<bool> IsValidAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Valid.Contains(name));
+}
+
+internal sealed class HookValidator(PlatformFixture fixture) : IFunctionSpecValidator
+{
+    public string? Validate(FunctionSpec spec) => fixture.Validate(spec);
+}
+
+internal sealed class HookObserver(PlatformFixture fixture) : IFunctionChangeObserver
+{
+    public void OnFunctionChanged(FunctionChange change)
+    {
+        lock (fixture.Changes)
+        {
+            fixture.Changes.Add(change);
+        }
+    }
 }

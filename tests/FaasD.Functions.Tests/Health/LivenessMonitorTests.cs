@@ -5,7 +5,8 @@ using FaasD.Functions.Deployment;
 using FaasD.Functions.Health;
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
-using FaasD.Functions.Tests.Scaling;
+using FaasD.Functions.Tests.Waking;
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 

@@ -1,7 +1,8 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
-using FaasD.Functions.Tests.Scaling;
+using FaasD.Functions.Tests.Waking;
+using FaasD.Functions.Waking;
 using NUnit.Framework;
 
 namespace FaasD.Functions.Tests.Replicas;

@@ -1,5 +1,7 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Scaling;
+using FaasD.Functions.Tests.Waking;
+using FaasD.Functions.Waking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;

@@ -26,11 +26,23 @@ public class QuantityTests
     [TestCase("-1Mi")]
     [TestCase("12Xi")]
     [TestCase("0")]
+    [TestCase("79228162514264337593543950335Ti")]
+    [TestCase("9999999999999999999999Gi")]
+    [TestCase("99999999999999999999999999999999999")]
     public void Bad_memory_is_invalid(string text)
     {
         var ex = Assert.Throws<FunctionPlatformException>(() => Quantity.ParseMemoryBytes(text));
         Assert.That(ex!.Kind, Is.EqualTo(FunctionErrorKind.Invalid));
         Assert.That(ex.Message, Does.Contain(text));
+    }
+
+    [TestCase("79228162514264337593543950335")]
+    [TestCase("9999999999999999999m")]
+    [TestCase("-1")]
+    public void Bad_cpu_is_invalid_not_an_overflow(string text)
+    {
+        var ex = Assert.Throws<FunctionPlatformException>(() => Quantity.ParseCpuMillis(text));
+        Assert.That(ex!.Kind, Is.EqualTo(FunctionErrorKind.Invalid));
     }
 
     [TestCase(134217728L, "128Mi")]

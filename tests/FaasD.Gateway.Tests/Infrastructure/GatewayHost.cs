@@ -39,13 +39,15 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Sends the saved basic-auth credentials, like faas-cli after login.</summary>
     public HttpClient Client { get; }
 
     /// <summary>No Authorization header (function calls, healthz).</summary>
     public HttpClient Anonymous { get; }
 
-    public static async Task<GatewayHost> StartAsync(Action<GatewayOptions>? configure = null)
+    public static async Task<GatewayHost> StartAsync(Action<GatewayOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -58,6 +60,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<ISecretStore>(secrets);
         builder.Services.AddSingleton<INamespaceStore>(namespaces);
         builder.Services.AddSingleton<ILogSource>(logs);
+        services?.Invoke(builder.Services);
         builder.Services.AddFaasGateway(options =>
         {
             options.BasicAuthUser = User;

@@ -29,6 +29,16 @@ internal sealed class InvokeTargetTests
         Assert.That(target.Namespace, Is.SameAs(Default));
     }
 
+    [TestCase("/async-function/f", "f", "openfaas-fn", "/")]
+    [TestCase("/async-function/f.team-a/a/b/", "f", "team-a", "/a/b/")]
+    public void Parses_async_paths(string path, string name, string ns, string upstream)
+    {
+        Assert.That(InvokeTarget.TryParse(path, InvokeTarget.AsyncPrefix, "openfaas-fn", out var target), Is.True);
+        Assert.That(target, Is.EqualTo(new InvokeTarget(name, ns)));
+        Assert.That(InvokeTarget.UpstreamPath(path, InvokeTarget.AsyncPrefix).ToString(), Is.EqualTo(upstream));
+        Assert.That(InvokeTarget.TryParse(path, "openfaas-fn", out _), Is.False, "not a /function/ path");
+    }
+
     [TestCase("/function/")]
     [TestCase("/function/.ns")]
     [TestCase("/function/a b")]

@@ -104,23 +104,29 @@ internal sealed class SecretsEndpointsTests : GatewayTestBase
     }
 
     [Test]
-    public async Task Delete_Missing_Returns500_AsFaasd()
+    public async Task Delete_Missing_Returns404_WhereFaasdAnswers500()
     {
         using var response = await SendJsonAsync(HttpMethod.Delete, "/system/secrets", """{"name":"nope"}""");
 
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
-        Assert.That(body, Does.StartWith("unable to remove secret nope.openfaas-fn"));
+        await AssertGoErrorAsync(response, 404, "secret nope.openfaas-fn not found");
     }
 
-    [TestCase("POST")]
-    [TestCase("PUT")]
-    [TestCase("DELETE")]
-    public async Task MalformedJson_Returns500_AsFaasd(string method)
+    [TestCase("POST", "{name:")]
+    [TestCase("PUT", "{name:")]
+    [TestCase("DELETE", "{name:")]
+    [TestCase("POST", "[1,2]")]
+    [TestCase("PUT", "{\"name\":42}")]
+    [TestCase("POST", "{\"name\":\"a\",\"rawValue\":\"not base64!\"}")]
+    [TestCase("DELETE", "null")]
+    public async Task MalformedJson_Returns400_WhereFaasdAnswers500(string method, string json)
     {
-        using var response = await SendJsonAsync(new HttpMethod(method), "/system/secrets", "{name:");
+        using var response = await SendJsonAsync(new HttpMethod(method), "/system/secrets", json);
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
+        Assert.That(body, Does.EndWith("\n"));
+        Assert.That(body.TrimEnd('\n'), Is.Not.Empty.And.Not.Contain('\n'), "one line with the reason");
+        Assert.That(Gateway.SecretStore.Secrets, Is.Empty);
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using FaasD.Network.Namespaces;
+using FaasD.Shared;
 
 namespace FaasD.Network.Tests.Integration;
 

@@ -46,6 +46,68 @@ public sealed class ContainerRuntimeProcessTests
     }
 
     [Test]
+    public async Task A_function_running_as_uid_1000_reads_its_secret_and_no_other_host_user_can()
+    {
+        // Issue 11 item 5: the secret on the host is root's 0600; the function sees a copy owned by its own user.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var ct = timeout.Token;
+        var secretsDir = Directory.CreateTempSubdirectory("faasd-secret-").FullName;
+        try
+        {
+            var secret = Path.Combine(secretsDir, "api-key");
+            await File.WriteAllTextAsync(secret, "s3cr3t-value", ct);
+            File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await using var host = await StartAsync(
+                spec => spec with
+                {
+                    User = "1000:1000",
+                    Args = ["/bin/sh", "-c", "echo id-$(id -u); cat /var/openfaas/secrets/api-key && echo; echo read-done; sleep 60"],
+                    Mounts = [new BindMount(secret, "/var/openfaas/secrets/api-key", ReadOnly: true, OwnedByProcessUser: true)],
+                },
+                ct);
+
+            var log = await WaitForLogAsync(host.Runtime.LogPathFor(host.Namespace, Id), text => text.Contains("read-done", StringComparison.Ordinal), ct);
+            var copies = Directory.GetFiles(Path.Combine(host.Options.OwnedCopiesDirectory, host.Namespace, Id));
+            var copyOwner = await StatAsync(copies.Single(), "%u:%g %a", ct);
+            var copyDirMode = File.GetUnixFileMode(Path.GetDirectoryName(copies[0])!);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(log, Does.Contain("id-1000"));
+                Assert.That(log, Does.Contain("s3cr3t-value"), "the non-root function reads its secret");
+                Assert.That(copyOwner, Is.EqualTo("1000:1000 400"), "the copy is the function user's, read-only");
+                Assert.That(copyDirMode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "root-only directory");
+                Assert.That(File.GetUnixFileMode(secret), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), "the original stays root's 0600");
+            });
+
+            // Another host user (nobody, 65534) reaches neither the copy nor the original.
+            var asNobody = await RunAsAsync("65534", $"cat {copies[0]} {secret}", ct);
+            Assert.That(asNobody, Does.Not.Contain("s3cr3t-value").And.Contain("Permission denied"));
+
+            await host.Runtime.DeleteContainerAsync(host.Namespace, Id, ct);
+            Assert.That(Directory.Exists(Path.Combine(host.Options.OwnedCopiesDirectory, host.Namespace, Id)), Is.False, "the copy goes with the container");
+        }
+        finally
+        {
+            Directory.Delete(secretsDir, recursive: true);
+        }
+    }
+
+    private static async Task<string> StatAsync(string path, string format, CancellationToken ct) =>
+        (await RunAsync("stat", ["-c", format, path], ct)).Trim();
+
+    private static Task<string> RunAsAsync(string uid, string command, CancellationToken ct) =>
+        RunAsync("setpriv", ["--reuid", uid, "--regid", uid, "--clear-groups", "/bin/sh", "-c", command + " 2>&1; true"], ct);
+
+    private static async Task<string> RunAsync(string file, string[] args, CancellationToken ct)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return output;
+    }
+
+    [Test]
     public async Task Read_only_root_cannot_be_written_but_tmp_can()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));

@@ -5,6 +5,7 @@ using FaasD.Runtime.Lifecycle;
 using FaasD.Images;
 using FaasD.TestSupport;
 using FaasD.TestSupport.Images;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ImagesApi = FaasD.Containerd.Api.Images;
@@ -19,6 +20,7 @@ namespace FaasD.Runtime.Tests.Lifecycle;
 internal sealed class RuntimeTestHost : IAsyncDisposable
 {
     private readonly string _stateRoot;
+    private readonly ServiceProvider _layers;
 
     private RuntimeTestHost(string suffix)
     {
@@ -30,17 +32,22 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
         Options = new RuntimeOptions
         {
             LogDirectory = Path.Combine(_stateRoot, "logs"),
+            OwnedCopiesDirectory = Path.Combine(_stateRoot, "secrets", ".containers"),
             CgroupParent = $"/faasd-test-{suffix}",
         };
-        Containerd = new ContainerdClient(new ContainerdClientOptions { SocketPath = TestEnvironment.ContainerdSocket });
-        Network = new CniNetworkManager(
-            Microsoft.Extensions.Options.Options.Create(new NetworkOptions
+        // The layers below the runtime, wired through their own Add… methods as the daemon wires them.
+        _layers = new ServiceCollection()
+            .AddContainerdClient(TestEnvironment.ContainerdSocket)
+            .AddContainerNetwork(o =>
             {
-                ConfigListJson = ConfigList(),
-                StateDirectory = Path.Combine(_stateRoot, "network"),
-            }),
-            NullLogger<CniNetworkManager>.Instance);
-        Images = new ImageService(Containerd);
+                o.ConfigListJson = ConfigList();
+                o.StateDirectory = Path.Combine(_stateRoot, "network");
+            })
+            .AddImageService()
+            .BuildServiceProvider();
+        Containerd = _layers.GetRequiredService<ContainerdClient>();
+        Network = _layers.GetRequiredService<INetworkManager>();
+        Images = _layers.GetRequiredService<IImageService>();
         Runtime = new ContainerRuntime(Containerd, Network, Images, Microsoft.Extensions.Options.Options.Create(Options), NullLoggerFactory.Instance);
     }
 
@@ -57,9 +64,9 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
 
     public ContainerdClient Containerd { get; }
 
-    public CniNetworkManager Network { get; }
+    public INetworkManager Network { get; }
 
-    public ImageService Images { get; }
+    public IImageService Images { get; }
 
     /// <summary>The busybox httpd test image (<see cref="BusyboxHttpd"/>), once <see cref="PullTestImageAsync"/> ran.</summary>
     public string Image { get; private set; } = "";
@@ -140,8 +147,7 @@ internal sealed class RuntimeTestHost : IAsyncDisposable
 
             return Task.CompletedTask;
         });
-        Images.Dispose();
-        Containerd.Dispose();
+        await _layers.DisposeAsync();
 
         if (failures.Count > 0)
         {

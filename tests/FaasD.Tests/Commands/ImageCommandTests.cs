@@ -101,6 +101,97 @@ internal sealed class ImageCommandTests
         Assert.That(import.Error.Trim(), Is.EqualTo("faasd: no such file: /nonexistent/image.tar"));
     }
 
+    [Test]
+    public async Task Prune_removes_unused_images_with_their_content_and_snapshots_and_never_one_in_use()
+    {
+        // Issue 11 item 3. Two images: one a container uses, one nobody uses.
+        var used = await TestImages.BusyboxHttpdAsync();
+        var unused = await TestImages.BuildAndPushAsync(
+            "gc-unused", ImageContents.Busybox().AddFile("/gc-marker", "unused " + _namespace), new TestImageConfig { Cmd = ["/bin/sh"] });
+        foreach (var image in new[] { used.Reference, unused.Reference })
+        {
+            var pull = await FaasdAsync("image", "pull", image, "--namespace", _namespace);
+            Assert.That(pull.ExitCode, Is.Zero, pull.Error);
+        }
+
+        using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = TestEnvironment.ContainerdSocket });
+        var scope = client.Namespace(_namespace);
+        var container = new FaasD.Containerd.Api.Containers.Container
+        {
+            Id = "user-of-busybox",
+            Image = used.Reference,
+            Runtime = new() { Name = "io.containerd.runc.v2" },
+            Spec = FaasD.Containerd.Specs.OciSpecAny.PackSpec("{}"u8),
+            Labels = { [FaasD.Runtime.RuntimeLabels.Managed] = "true" },
+        };
+        await scope.Containers.CreateAsync(new() { Container = container });
+        try
+        {
+            var dry = await FaasdAsync("image", "prune", "--dry-run", "--namespace", _namespace);
+            Assert.That(dry.ExitCode, Is.Zero, dry.Error);
+            Assert.That(dry.Output, Does.Contain($"would remove {_namespace}/{unused.Reference}"));
+            Assert.That(dry.Output, Does.Contain($"kept {_namespace}/{used.Reference} (in use)"));
+            Assert.That((await scope.Images.ListAsync(new())).Images, Has.Count.EqualTo(2), "a dry run removes nothing");
+
+            var prune = await FaasdAsync("image", "prune", "--namespace", _namespace);
+            TestContext.Out.WriteLine(prune.Output);
+            Assert.That(prune.ExitCode, Is.Zero, prune.Error);
+            Assert.That(prune.Output, Does.Contain($"removed {_namespace}/{unused.Reference}"));
+            Assert.That((await scope.Images.ListAsync(new())).Images.Select(i => i.Name), Is.EqualTo(new[] { used.Reference }), "the image in use stays");
+            var afterPrune = await CountsAsync(scope);
+
+            var refused = await FaasdAsync("image", "rm", used.Reference, "--namespace", _namespace);
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.Error, Does.Contain("is used by a container"));
+
+            await scope.Containers.DeleteAsync(new() { Id = container.Id });
+            var rm = await FaasdAsync("image", "rm", used.Reference, "--namespace", _namespace);
+            TestContext.Out.WriteLine(rm.Output);
+            Assert.That(rm.ExitCode, Is.Zero, rm.Error);
+            var afterRm = await CountsAsync(scope);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(afterPrune.Blobs, Is.GreaterThan(0), "the used image's blobs survived the prune");
+                Assert.That(afterPrune.Snapshots, Is.GreaterThan(0), "and its snapshots");
+                Assert.That(afterRm, Is.EqualTo((0, 0, 0)), "rm takes record, content and snapshots (containerd's sync GC)");
+            });
+        }
+        finally
+        {
+            try
+            {
+                await scope.Containers.DeleteAsync(new() { Id = container.Id });
+            }
+            catch (FaasD.Containerd.Errors.ContainerdException)
+            {
+                // deleted by the test
+            }
+        }
+    }
+
+    private static async Task<(int Images, int Blobs, int Snapshots)> CountsAsync(ContainerdScope scope)
+    {
+        var images = (await scope.Images.ListAsync(new())).Images.Count;
+        var blobs = 0;
+        using (var content = scope.Content.List(new()))
+        {
+            while (await content.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                blobs += content.ResponseStream.Current.Info.Count;
+            }
+        }
+
+        var snapshots = 0;
+        using var list = scope.Snapshots.List(new() { Snapshotter = "overlayfs" });
+        while (await list.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            snapshots += list.ResponseStream.Current.Info.Count;
+        }
+
+        return (images, blobs, snapshots);
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> FaasdAsync(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -4,10 +4,8 @@ using FaasD.Containerd;
 using FaasD.Images;
 using FaasD.Network;
 using FaasD.Runtime;
-using FaasD.Runtime.Lifecycle;
 using FaasD.TestSupport;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using FaasD.TestSupport.Images;
 using NUnit.Framework;
 
@@ -40,13 +38,13 @@ internal sealed class ComposeServicesTests : DaemonFixture
     /// <summary>Services outlive the daemon by design; the test removes its own through the same runtime code.</summary>
     protected override async Task AfterDaemonStoppedAsync()
     {
-        using var loggers = LoggerFactory.Create(_ => { });
-        using var containerd = new ContainerdClient(new ContainerdClientOptions { SocketPath = TestEnvironment.ContainerdSocket });
-        var network = new CniNetworkManager(
-            Options.Create(new NetworkOptions { ConfigListPath = Path.Combine(Daemon.CniDir, "10-openfaas.conflist") }),
-            loggers.CreateLogger<CniNetworkManager>());
-        using var images = new ImageService(containerd);
-        var runtime = new ContainerRuntime(containerd, network, images, Options.Create(new RuntimeOptions()), loggers);
+        await using var layers = new ServiceCollection()
+            .AddContainerdClient(TestEnvironment.ContainerdSocket)
+            .AddContainerNetwork(o => o.ConfigListPath = Path.Combine(Daemon.CniDir, "10-openfaas.conflist"))
+            .AddImageService()
+            .AddContainerRuntime()
+            .BuildServiceProvider();
+        var runtime = layers.GetRequiredService<IContainerRuntime>();
         foreach (var container in await runtime.ListContainersAsync("openfaas", CancellationToken.None))
         {
             if (container.Id.StartsWith(Prefix, StringComparison.Ordinal))

@@ -11,32 +11,52 @@ namespace FaasD.Tests.Daemon;
 /// A real `faasd up` as a child process, with its own state directory, port and CNI config on the test bridge,
 /// against the machine's containerd. Kill it with <see cref="KillAsync"/> and start it again to test restarts.
 /// </summary>
+internal sealed record DaemonProcessOptions
+{
+    public string? StateDir { get; init; }
+    public string? CniDir { get; init; }
+    public IReadOnlyDictionary<string, string>? ExtraEnv { get; init; }
+    public string? ContainerdSocket { get; init; }
+    public string? NetworkName { get; init; }
+    public string? Bridge { get; init; }
+    public string? Subnet { get; init; }
+    public IReadOnlyList<string>? ExtraArgs { get; init; }
+}
+
 internal sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
     private Process? _process;
 
     public DaemonProcess(string? stateDir = null, IReadOnlyDictionary<string, string>? extraEnv = null)
+        : this(new DaemonProcessOptions { StateDir = stateDir, ExtraEnv = extraEnv })
     {
-        StateDir = stateDir ?? Directory.CreateTempSubdirectory("faasd-daemon-").FullName;
-        ExtraEnv = extraEnv ?? new Dictionary<string, string>();
+    }
+
+    /// <summary>The chaos suite runs its daemon on a private containerd and a bridge of its own.</summary>
+    public DaemonProcess(DaemonProcessOptions options)
+    {
+        StateDir = options.StateDir ?? Directory.CreateTempSubdirectory("faasd-daemon-").FullName;
+        ExtraEnv = options.ExtraEnv ?? new Dictionary<string, string>();
+        ContainerdSocket = options.ContainerdSocket ?? TestEnvironment.ContainerdSocket;
+        ExtraArgs = options.ExtraArgs ?? [];
         Port = FreePort();
-        CniDir = Path.Combine(StateDir, "cni");
+        CniDir = options.CniDir ?? Path.Combine(StateDir, "cni");
         Directory.CreateDirectory(CniDir);
-        File.WriteAllText(Path.Combine(CniDir, "10-openfaas.conflist"), TestConflist);
+        File.WriteAllText(Path.Combine(CniDir, "10-openfaas.conflist"), Conflist(options.NetworkName ?? "faasd-it-bridge", options.Bridge ?? Bridge, options.Subnet ?? Subnet));
     }
 
     /// <summary>A bridge and subnet of their own, so tests never touch a production openfaas0.</summary>
     public const string Bridge = "faasdit0";
     public const string Subnet = "10.63.240.0/22";
 
-    private static readonly string TestConflist = $$"""
+    private static string Conflist(string network, string bridge, string subnet) => $$"""
         {
           "cniVersion": "0.4.0",
-          "name": "faasd-it-bridge",
+          "name": "{{network}}",
           "plugins": [
-            { "type": "bridge", "bridge": "{{Bridge}}", "isGateway": true, "ipMasq": true,
-              "ipam": { "type": "host-local", "subnet": "{{Subnet}}", "dataDir": "/var/run/cni", "routes": [ { "dst": "0.0.0.0/0" } ] } },
+            { "type": "bridge", "bridge": "{{bridge}}", "isGateway": true, "ipMasq": true,
+              "ipam": { "type": "host-local", "subnet": "{{subnet}}", "dataDir": "/var/run/cni", "routes": [ { "dst": "0.0.0.0/0" } ] } },
             { "type": "firewall" }
           ]
         }
@@ -46,6 +66,8 @@ internal sealed class DaemonProcess : IAsyncDisposable
     public string CniDir { get; }
     public int Port { get; }
     public IReadOnlyDictionary<string, string> ExtraEnv { get; }
+    public string ContainerdSocket { get; }
+    public IReadOnlyList<string> ExtraArgs { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
     public string Output { get { lock (_output) { return _output.ToString(); } } }
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
@@ -70,8 +92,12 @@ internal sealed class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", TestEnvironment.ContainerdSocket, "--stop-grace-period", "2s" })
+        string[] args =
+        [
+            dll, "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", .. ExtraArgs,
+        ];
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }

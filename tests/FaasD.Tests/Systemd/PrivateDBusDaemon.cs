@@ -8,6 +8,7 @@ internal sealed class PrivateDBusDaemon : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    private bool _disposed;
 
     private PrivateDBusDaemon(Process process, string directory)
     {
@@ -49,6 +50,13 @@ internal sealed class PrivateDBusDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test may stop the daemon early to cut its clients off; teardown then finds it gone.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill();

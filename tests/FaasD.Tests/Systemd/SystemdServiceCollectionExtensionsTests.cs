@@ -1,5 +1,6 @@
-using FaasD.Functions.Logs;
+using FaasD.Runtime.Logs;
 using FaasD.Systemd;
+using FaasD.Tests.Systemd.Journal;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 

@@ -1,4 +1,4 @@
-using FaasD.Watchdog.Configuration;
+using FaasD.Shared;
 using NUnit.Framework;
 
 namespace FaasD.Watchdog.Tests.Configuration;
@@ -18,7 +18,7 @@ public sealed class GoDurationTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(GoDuration.TryParse(text, out var value), Is.True);
+            Assert.That(GoDuration.TryParseTimeout(text, out var value), Is.True);
             Assert.That(value.TotalMilliseconds, Is.EqualTo(milliseconds));
         });
     }
@@ -29,5 +29,5 @@ public sealed class GoDurationTests
     [TestCase("s")]
     [TestCase("-5")]
     [TestCase("1.5")]
-    public void Rejects(string text) => Assert.That(GoDuration.TryParse(text, out _), Is.False);
+    public void Rejects(string text) => Assert.That(GoDuration.TryParseTimeout(text, out _), Is.False);
 }

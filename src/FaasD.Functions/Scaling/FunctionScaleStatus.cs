@@ -1,6 +1,0 @@
-using FaasD.Functions.Abstractions;
-
-namespace FaasD.Functions.Scaling;
-
-/// <summary>A function's scale state as list/describe report it (<see cref="FunctionInfo"/>'s State, Replicas, AvailableReplicas).</summary>
-public readonly record struct FunctionScaleStatus(FunctionState State, int Replicas, int AvailableReplicas);

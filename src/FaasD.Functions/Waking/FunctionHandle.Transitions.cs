@@ -1,0 +1,155 @@
+using FaasD.Functions.Replicas;
+using FaasD.Shared;
+
+namespace FaasD.Functions.Waking;
+
+/// <summary>Runtime calls: each is begun under the lock (state published first), run outside it, and finished under it.</summary>
+internal sealed partial class FunctionHandle
+{
+    /// <summary>Publishes Pausing, then begins a pause only if no request is in flight; otherwise back to Running.</summary>
+    private Transition? TryBeginPauseLocked()
+    {
+        if (State != LifecycleState.Running)
+        {
+            return null;
+        }
+
+        Interlocked.Exchange(ref _state, (int)LifecycleState.Pausing);
+        if (Interlocked.Read(ref _inflight) != 0)
+        {
+            Volatile.Write(ref _state, (int)LifecycleState.Running);
+            return null;
+        }
+
+        return BeginLocked(TransitionKind.Pause);
+    }
+
+    private Transition BeginLocked(TransitionKind kind)
+    {
+        var timeout = kind == TransitionKind.Start ? _options.ReadinessTimeout : _options.OperationTimeout;
+        var transition = new Transition(kind, _generation, timeout, _time);
+        _current = transition;
+        Interlocked.Exchange(ref _state, (int)(kind switch
+        {
+            TransitionKind.Pause => LifecycleState.Pausing,
+            TransitionKind.Resume => LifecycleState.Resuming,
+            TransitionKind.Start => LifecycleState.Starting,
+            _ => LifecycleState.Stopping,
+        }));
+        return transition;
+    }
+
+    /// <summary>Runs a begun transition; never throws (failures become the outcome waiters see).</summary>
+    private void Launch(Transition transition) => _ = RunAsync(transition);
+
+    private async Task RunAsync(Transition transition)
+    {
+        var started = _time.GetTimestamp();
+        Log.TransitionStarted(_logger, Key, transition.Kind);
+        string? destination = null;
+        string? error = null;
+        try
+        {
+            switch (transition.Kind)
+            {
+                case TransitionKind.Pause:
+                    await _lifecycle.PauseAsync(Key, transition.Token);
+                    break;
+                case TransitionKind.Resume:
+                    await _lifecycle.ResumeAsync(Key, transition.Token);
+                    break;
+                case TransitionKind.Start:
+                    destination = await _lifecycle.StartAsync(Key, transition.Token);
+                    if (string.IsNullOrEmpty(destination))
+                    {
+                        error = "the runtime returned no address";
+                    }
+
+                    break;
+                default:
+                    await _lifecycle.StopAsync(Key, transition.Token);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (transition.Token.IsCancellationRequested)
+        {
+            error = transition.IsAbandoned
+                ? "abandoned"
+                : $"{transition.Kind.ToString().ToLowerInvariant()} did not finish within {GoDuration.Format(transition.Timeout)}";
+        }
+#pragma warning disable CA1031 // Any runtime failure becomes the reason waiting requests get; nothing may escape a fire-and-forget task.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            error = ex.Message;
+            if (!transition.IsAbandoned)
+            {
+                Log.TransitionFailed(_logger, Key, transition.Kind, _time.GetElapsedTime(started).TotalMilliseconds, ex);
+            }
+        }
+
+        Finish(transition, destination, error, _time.GetElapsedTime(started));
+    }
+
+    private void Finish(Transition transition, string? destination, string? error, TimeSpan elapsed)
+    {
+        TransitionResult result;
+        List<Replica>? restart = null;
+        lock (_gate)
+        {
+            if (transition.Generation != _generation)
+            {
+                result = new(transition.Kind, TransitionOutcome.Superseded, error);
+            }
+            else
+            {
+                _current = null;
+                var now = _time.GetTimestamp();
+                var next = (transition.Kind, error is null) switch
+                {
+                    (TransitionKind.Pause, true) => LifecycleState.Paused,
+                    (TransitionKind.Pause, false) => LifecycleState.Running,
+                    (TransitionKind.Resume, true) => LifecycleState.Running,
+                    (TransitionKind.Resume, false) => LifecycleState.Paused,
+                    (TransitionKind.Start, true) => LifecycleState.Running,
+                    (TransitionKind.Start, false) => LifecycleState.Stopped,
+                    (_, true) => LifecycleState.Stopped,
+                    (_, false) => LifecycleState.Paused,
+                };
+                if (next == LifecycleState.Paused)
+                {
+                    // After a pause, or a failed stop (the idler retries once stop-after has passed again).
+                    _pausedAtTimestamp = now;
+                }
+                else if (next == LifecycleState.Running)
+                {
+                    // Woken, or a failed pause: either way the idle clock starts over.
+                    Volatile.Write(ref _lastUseTimestamp, now);
+                }
+
+                if (error is null)
+                {
+                    restart = ApplyTransitionToReplicasLocked(transition.Kind, destination);
+                }
+
+                Interlocked.Exchange(ref _state, (int)next);
+                result = new(transition.Kind, error is null ? TransitionOutcome.Succeeded : TransitionOutcome.Failed, error);
+            }
+        }
+
+        if (result.Outcome == TransitionOutcome.Succeeded)
+        {
+            Log.TransitionSucceeded(_logger, Key, transition.Kind, elapsed.TotalMilliseconds);
+        }
+        else if (result.Outcome == TransitionOutcome.Failed && transition.Token.IsCancellationRequested)
+        {
+            Log.TransitionTimedOut(_logger, Key, transition.Kind, elapsed.TotalMilliseconds);
+        }
+
+        transition.Complete(result);
+        if (restart is { Count: > 0 })
+        {
+            RaiseRestarts(restart);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using FaasD.Gateway.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FaasD.Gateway.Http;
+
+/// <summary>
+/// The one place that makes a route part of the authenticated API: a route group whose endpoint filters check
+/// basic auth first and then turn a <see cref="Functions.Abstractions.FunctionPlatformException"/> escaping the
+/// handler into the OpenFaaS error answer. Handlers under it neither wrap themselves nor catch platform errors.
+/// </summary>
+internal static class SystemRouteGroup
+{
+    /// <summary>A group at <paramref name="prefix"/> (<c>/system</c> or <c>/ui</c>) with the auth and error filters.</summary>
+    public static RouteGroupBuilder MapAuthenticatedGroup(this IEndpointRouteBuilder endpoints, string prefix, BasicAuthenticator auth)
+    {
+        var group = endpoints.MapGroup(prefix);
+        group.AddEndpointFilter(new BasicAuthFilter(auth));
+        group.AddEndpointFilter(new PlatformErrorFilter());
+        return group;
+    }
+}

@@ -1,0 +1,43 @@
+namespace FaasD.Images.Collection;
+
+/// <summary>
+/// Removes images nobody uses, with their content and snapshots: the image record goes, then containerd's
+/// garbage collector (run synchronously) takes every blob and snapshot nothing references any more. An image a
+/// container still uses is never removed.
+/// </summary>
+public interface IImageCollector
+{
+    /// <summary>Removes one image; <see cref="ImageInUseException"/> when a container uses it, NotFound when absent.</summary>
+    Task<PruneReport> RemoveAsync(string @namespace, string reference, CancellationToken cancellationToken);
+
+    /// <summary>Removes (or with <see cref="PruneOptions.DryRun"/> only lists) every unused image of these namespaces.</summary>
+    Task<PruneReport> PruneAsync(IReadOnlyList<string> namespaces, PruneOptions options, CancellationToken cancellationToken);
+}
+
+public sealed record PruneOptions
+{
+    /// <summary>List what would go, remove nothing.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>
+    /// Images created or updated more recently than this are kept: a deploy pulls its image before it creates the
+    /// container, and the collector must not take the image in between.
+    /// </summary>
+    public TimeSpan MinAge { get; init; }
+
+    /// <summary>Where free space is measured before and after (containerd's root); null: not measured.</summary>
+    public string? DiskPath { get; init; }
+}
+
+/// <summary>What a removal or prune did: images removed (or that would be), kept because in use, and the store before/after.</summary>
+public sealed record PruneReport(
+    IReadOnlyList<string> Removed,
+    IReadOnlyList<string> InUse,
+    StoreCounts Before,
+    StoreCounts After,
+    long? FreedBytes);
+
+/// <summary>Images, content blobs (and their total size) and snapshots in the namespaces looked at.</summary>
+public sealed record StoreCounts(int Images, int Blobs, long BlobBytes, int Snapshots);
+
+public sealed class ImageInUseException(string message) : Exception(message);

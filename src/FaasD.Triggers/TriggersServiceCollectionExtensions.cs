@@ -1,0 +1,55 @@
+using FaasD.Functions.Abstractions;
+using FaasD.Invocation;
+using FaasD.Triggers.Annotations;
+using FaasD.Triggers.Catalog;
+using FaasD.Triggers.Cron;
+using FaasD.Triggers.Dispatch;
+using FaasD.Triggers.Nats;
+using FaasD.Triggers.Sync;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace FaasD.Triggers;
+
+public static class TriggersServiceCollectionExtensions
+{
+    /// <summary>
+    /// Cron schedules (always) and NATS subjects (when <see cref="TriggerOptions.NatsUrl"/> is set) from function
+    /// annotations. Needs <see cref="IFunctionPlatform"/>, <see cref="INamespaceStore"/> and
+    /// <see cref="IFunctionInvoker"/>; uses <see cref="IAsyncInvocationQueue"/> when one is registered. Registers an
+    /// <see cref="IFunctionSpecValidator"/> and an <see cref="IFunctionChangeObserver"/> for the platform, and
+    /// <see cref="ITriggerCatalog"/>.
+    /// </summary>
+    public static IServiceCollection AddTriggers(this IServiceCollection services, Action<TriggerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new TriggerOptions();
+        configure?.Invoke(options);
+        if (options.NatsConcurrency < 1 || options.ResyncInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("TriggerOptions: NatsConcurrency must be at least 1 and ResyncInterval positive");
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton<FunctionChangeChannel>();
+        services.AddSingleton<IFunctionChangeObserver>(sp => sp.GetRequiredService<FunctionChangeChannel>());
+        services.AddSingleton<IFunctionSpecValidator, TriggerSpecValidator>();
+        services.AddSingleton<TriggerDispatcher>();
+
+        services.AddSingleton<CronScheduler>();
+        services.AddSingleton<ITriggerEngine>(sp => sp.GetRequiredService<CronScheduler>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CronScheduler>());
+        if (!string.IsNullOrWhiteSpace(options.NatsUrl))
+        {
+            services.AddSingleton<NatsTopicRouter>();
+            services.AddSingleton<ITriggerEngine>(sp => sp.GetRequiredService<NatsTopicRouter>());
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NatsTopicRouter>());
+        }
+
+        services.AddHostedService<TriggerReconciler>();
+        services.AddSingleton<ITriggerCatalog, TriggerCatalog>();
+        return services;
+    }
+}

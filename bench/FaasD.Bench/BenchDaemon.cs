@@ -152,6 +152,22 @@ internal sealed class BenchDaemon : IAsyncDisposable
         await EnsureOkAsync(response, $"deploy {name}", cancellationToken);
     }
 
+    /// <summary>PUT /system/functions (an update: a rolling one when the function serves); returns when the daemon answers.</summary>
+    public async Task UpdateAsync(string name, string image, IReadOnlyDictionary<string, string>? labels, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken)
+    {
+        using var response = await Api.PutAsJsonAsync(new Uri("/system/functions", UriKind.Relative),
+            new { service = name, image, labels = labels ?? new Dictionary<string, string>(), envVars = env ?? new Dictionary<string, string>() }, cancellationToken);
+        await EnsureOkAsync(response, $"update {name}", cancellationToken);
+    }
+
+    /// <summary>GET /system/function/NAME: (replicas, availableReplicas).</summary>
+    public async Task<(int Replicas, int Available)> ReplicasAsync(string name, CancellationToken cancellationToken)
+    {
+        var status = await Api.GetFromJsonAsync<JsonObject>(new Uri($"/system/function/{name}", UriKind.Relative), cancellationToken)
+            ?? throw new BenchException($"describe {name} returned nothing");
+        return (status["replicas"]?.GetValue<int>() ?? 0, status["availableReplicas"]?.GetValue<int>() ?? 0);
+    }
+
     public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri("/system/functions", UriKind.Relative))

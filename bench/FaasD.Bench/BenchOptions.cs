@@ -5,7 +5,7 @@ namespace FaasD.Bench;
 /// <summary>Command line: <c>[--only gateway,scale,watchdog,runtime] [--duration 10] [--functions 100] [--faasd PATH] [--watchdog PATH]</c>.</summary>
 internal sealed record BenchOptions
 {
-    public static readonly string[] AllBenchmarks = ["gateway", "scale", "watchdog", "runtime", "keepalive", "footprint", "pool", "triggers", "async", "metrics"];
+    public static readonly string[] AllBenchmarks = ["gateway", "scale", "watchdog", "runtime", "keepalive", "footprint", "pool", "triggers", "async", "metrics", "replicas"];
 
     public IReadOnlySet<string> Only { get; init; } = AllBenchmarks.ToHashSet(StringComparer.Ordinal);
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
@@ -18,7 +18,7 @@ internal sealed record BenchOptions
 
     public const string Usage = """
         faasd-bench [options]
-          --only LIST        comma-separated subset of: gateway, scale, watchdog, runtime, keepalive, footprint, pool, triggers, async, metrics (default: all)
+          --only LIST        comma-separated subset of: gateway, scale, watchdog, runtime, keepalive, footprint, pool, triggers, async, metrics, replicas (default: all)
           --duration SECS    length of each load measurement (default 10, at most 10)
           --functions N      functions in the density test (default 100)
           --faasd PATH       faasd apphost or faasd.dll (default: src/FaasD/bin/Release/net10.0/<rid>/faasd)

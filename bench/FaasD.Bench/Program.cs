@@ -47,6 +47,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
 var faasd = options.Faasd ?? FindFaasd(root);
 string? watchdog = null;
 if (options.Only.Contains("watchdog") || options.Only.Contains("keepalive"))
+if (options.Only.Contains("watchdog") || options.Only.Contains("replicas"))
 {
     watchdog = options.Watchdog ?? Path.Combine(root, "bench", ".artifacts", "watchdog", "fwatchdog");
     if (!File.Exists(watchdog))
@@ -130,6 +131,7 @@ await using (var daemon = new BenchDaemon(faasd, TestEnvironment.ContainerdSocke
                      ("metrics", () => MetricsBench.RunAsync(ctx, cts.Token)),
                      ("triggers", () => TriggersBench.RunAsync(ctx, nats, cts.Token)),
                      ("async", () => AsyncBench.RunAsync(ctx, faasd, cts.Token)),
+                     ("replicas", () => ReplicaBench.RunAsync(ctx, watchdog!, cts.Token)),
                  })
         {
             if (!options.Only.Contains(key))

@@ -1,5 +1,8 @@
 using FaasD.Functions.Abstractions;
+using FaasD.Functions.Autoscaling;
 using FaasD.Functions.Deployment;
+using FaasD.Functions.Health;
+using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 using FaasD.Runtime;
@@ -11,6 +14,8 @@ namespace FaasD.Functions;
 
 /// <summary>
 /// Functions on containerd: deploy, rolling update, remove, scale, and the hot-path endpoint lookup.
+/// A function runs as one or more replicas (containers with their own task and netns); replica work lives in
+/// FunctionPlatform.Replicas.cs.
 /// Management operations on one function are serialised by that function's own semaphore; different
 /// functions never wait for each other. Every operation leaves containerd in a state that the next start's
 /// recovery (<see cref="FunctionRecovery"/>) can finish or clean up.
@@ -68,11 +73,16 @@ internal sealed partial class FunctionPlatform(
             throw new FunctionPlatformException(FunctionErrorKind.AlreadyExists, $"function {key} already exists");
         }
 
+        var scaling = ValidateScaling(spec);
         var deployment = StoredDeployment.From(spec, generation: 1);
-        var started = await CreateAndStartAsync(deployment, cancellationToken);
-        _catalog.Set(key, started.Function);
-        _registry.Add(key, LifecycleState.Running, started.Destination, settings);
-        Log.Deployed(_logger, key, started.Function.ContainerId, started.Elapsed.TotalMilliseconds);
+        var began = _time.GetTimestamp();
+        var started = await StartReplicasAsync(deployment, [.. Enumerable.Range(0, scaling.Min)], cancellationToken);
+        var seeds = started.Select(r => new ReplicaSeed(r.Function.ContainerId, ContainerNaming.ReplicaOf(r.Function.ContainerId), r.Destination)).ToList();
+        _catalog.Set(key, started[0].Function with { ReplicaIds = [.. seeds.Select(r => r.ContainerId)] });
+        _registry.TryAddReplicas(key, LifecycleState.Running, seeds, settings, out var handle);
+        handle.Scaling = scaling;
+        handle.DesiredReplicas = scaling.Min;
+        Log.Deployed(_logger, key, started[0].Function.ContainerId, _time.GetElapsedTime(began).TotalMilliseconds);
         Announce(new FunctionChange(FunctionChangeKind.Deployed, spec.Namespace, spec.Name, spec));
     }
 
@@ -86,19 +96,10 @@ internal sealed partial class FunctionPlatform(
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function: {key} not found");
         }
 
-        // Rolling: the new generation runs and answers before traffic moves to it and the old one stops.
+        var scaling = ValidateScaling(spec);
         var deployment = StoredDeployment.From(spec, old.Deployment.Generation + 1);
-        var started = await CreateAndStartAsync(deployment, cancellationToken);
-
-        // Registry first: replacing resets the idle clock, so the idler cannot pause the new container
-        // through a catalog entry that already points at it while the handle still describes the old one.
-        _registry.Replace(key, LifecycleState.Running, started.Destination, settings);
-        _catalog.Set(key, started.Function);
-        Log.Updated(_logger, key, old.ContainerId, started.Function.ContainerId);
+        await RollOutAsync(key, old, deployment, settings, scaling, cancellationToken);
         Announce(new FunctionChange(FunctionChangeKind.Updated, spec.Namespace, spec.Name, spec));
-
-        await Task.Delay(_options.UpdateDrainDelay, _time, CancellationToken.None);
-        await RemoveContainerAsync(spec.Namespace, old.ContainerId, CancellationToken.None);
     }
 
     public async Task RemoveAsync(string @namespace, string name, CancellationToken cancellationToken)
@@ -111,12 +112,16 @@ internal sealed partial class FunctionPlatform(
             throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function {key} not found");
         }
 
+        var replicas = _registry.TryGet(key, out var handle) ? handle.Replicas : [];
         await _registry.RemoveAsync(key);
         _catalog.Remove(key);
         Announce(new FunctionChange(FunctionChangeKind.Removed, @namespace, name, null));
 
-        // Past this point the caller has been told "removed"; finish even if they hang up.
-        await RemoveContainerAsync(@namespace, function.ContainerId, CancellationToken.None);
+        // Past this point the caller has been told "removed"; finish even if they hang up. Requests already
+        // forwarded finish first (bounded by the stop grace period).
+        await Task.WhenAll(replicas.Select(r => WaitForIdleAsync(r, CancellationToken.None)));
+        await Task.WhenAll(function.ReplicaIds.Union(replicas.Select(r => r.ContainerId))
+            .Select(id => RemoveContainerAsync(@namespace, id, CancellationToken.None)));
         _logs.Delete(@namespace, name);
         Log.Removed(_logger, key);
     }
@@ -143,6 +148,8 @@ internal sealed partial class FunctionPlatform(
         else
         {
             await handle.ScaleUpAsync(cancellationToken);
+            handle.MarkScaledByHand();
+            await SetReplicaCountAsync(key, handle, handle.Scaling.Clamp(replicas), cancellationToken);
         }
     }
 
@@ -150,53 +157,54 @@ internal sealed partial class FunctionPlatform(
         _registry.AcquireEndpointAsync(@namespace, name, cancellationToken);
 
     /// <summary>
-    /// A task ended on its own (crash, OOM kill, the process exited). The function is marked as having no task,
-    /// so its next request starts a fresh one. Exits of replaced generations, removed functions and tasks that
-    /// scale to zero stopped on purpose are ignored.
+    /// A task ended on its own (crash, OOM kill, the process exited). That replica leaves the rotation and the
+    /// supervisor restarts it (with backoff); when it was the last one serving, the function is marked as having no
+    /// task, so its next request starts it again. Exits of replaced generations, removed functions, draining replicas
+    /// and tasks that scale to zero stopped on purpose are ignored.
     /// </summary>
-    public async Task OnTaskExitedAsync(string @namespace, string containerId, uint exitStatus, CancellationToken cancellationToken)
+    public Task OnTaskExitedAsync(string @namespace, string containerId, uint exitStatus, CancellationToken cancellationToken)
     {
         var key = new FunctionKey(@namespace, ContainerNaming.FunctionOf(containerId));
-        if (!IsCurrentContainer(key, containerId))
-        {
-            return;
-        }
-
-        using var held = await _locks.AcquireAsync(key, cancellationToken);
-        if (IsCurrentContainer(key, containerId) && _registry.TryGet(key, out var handle) && handle.State == LifecycleState.Running)
+        if (_registry.TryGet(key, out var handle)
+            && handle.State == LifecycleState.Running
+            && handle.FindReplica(containerId) is { State: ReplicaState.Ready } replica)
         {
             Log.TaskExited(_logger, key, containerId, exitStatus);
-            _registry.Replace(key, LifecycleState.Stopped, null, handle.Settings);
+            handle.ReportReplicaFailed(replica, $"task exited with status {exitStatus}", taskGone: true);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>
-    /// After containerd's event stream was interrupted (exits in between are lost): any function believed to be
-    /// running whose task is in fact gone is marked as having none, so its next request starts it again.
+    /// After containerd's event stream was interrupted (exits in between are lost): any replica believed to be
+    /// serving whose task is in fact gone is treated as exited.
     /// </summary>
     public async Task ReconcileTasksAsync(CancellationToken cancellationToken)
     {
-        foreach (var (key, function) in _catalog.All())
+        foreach (var handle in _registry.Handles)
         {
-            if (_registry.TryGet(key, out var handle) && handle.State == LifecycleState.Running)
+            if (handle.State != LifecycleState.Running)
             {
-                var task = await _runtime.GetTaskAsync(key.Namespace, function.ContainerId, cancellationToken);
+                continue;
+            }
+
+            foreach (var replica in handle.Replicas.Where(r => r.State == ReplicaState.Ready))
+            {
+                var task = await _runtime.GetTaskAsync(handle.Key.Namespace, replica.ContainerId, cancellationToken);
                 if (task.State is TaskState.None or TaskState.Stopped)
                 {
-                    await OnTaskExitedAsync(key.Namespace, function.ContainerId, exitStatus: 0, cancellationToken);
+                    await OnTaskExitedAsync(handle.Key.Namespace, replica.ContainerId, exitStatus: 0, cancellationToken);
                 }
             }
         }
     }
 
-    private bool IsCurrentContainer(FunctionKey key, string containerId) =>
-        _catalog.TryGet(key, out var function) && function.ContainerId == containerId;
-
     /// <summary>Creates the container, starts its task and waits for the port; on any failure removes what it made.</summary>
-    internal async Task<StartedFunction> CreateAndStartAsync(StoredDeployment deployment, CancellationToken cancellationToken)
+    internal async Task<StartedFunction> CreateAndStartAsync(StoredDeployment deployment, CancellationToken cancellationToken, int replica = 0)
     {
         var started = _time.GetTimestamp();
-        var containerId = ContainerNaming.ContainerIdFor(deployment.Name, deployment.Generation);
+        var containerId = ContainerNaming.ReplicaIdFor(deployment.Name, deployment.Generation, replica);
         await PullAsync(deployment, cancellationToken);
         var spec = _specs.Build(deployment, containerId);
         try
@@ -224,7 +232,7 @@ internal sealed partial class FunctionPlatform(
             }
 
             var container = await _runtime.GetContainerAsync(deployment.Namespace, containerId, cancellationToken);
-            var destination = await _starter.StartAsync(deployment.Namespace, deployment.Name, containerId, cancellationToken);
+            var destination = await _starter.StartAsync(deployment.Namespace, deployment.Name, containerId, cancellationToken, deployment);
             var function = new DeployedFunction(deployment, containerId, container?.CreatedAt ?? _time.GetUtcNow());
             return new StartedFunction(function, destination, _time.GetElapsedTime(started));
         }
@@ -286,6 +294,11 @@ internal sealed partial class FunctionPlatform(
         }
     }
 
+    private static ScalingSettings ValidateScaling(FunctionSpec spec) =>
+        ScalingSettings.TryParse(spec.Labels, out var scaling, out var error)
+            ? scaling
+            : throw new FunctionPlatformException(FunctionErrorKind.Invalid, error);
+
     private async Task<ScaleToZeroSettings> ValidateAsync(FunctionSpec spec, CancellationToken cancellationToken)
     {
         _specs.Validate(spec);
@@ -346,7 +359,25 @@ internal sealed partial class FunctionPlatform(
         [LoggerMessage(EventId = LogEvents.Removed, Level = LogLevel.Information, Message = "Removed {Function}")]
         public static partial void Removed(ILogger logger, FunctionKey function);
 
-        [LoggerMessage(EventId = LogEvents.TaskExited, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the next request starts it again")]
+        [LoggerMessage(EventId = LogEvents.TaskExited, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the replica is replaced")]
         public static partial void TaskExited(ILogger logger, FunctionKey function, string container, uint exitStatus);
+
+        [LoggerMessage(EventId = LogEvents.ReplicasScaled, Level = LogLevel.Information, Message = "Scaled {Function} from {From} to {To} replicas")]
+        public static partial void Scaled(ILogger logger, FunctionKey function, int from, int to);
+
+        [LoggerMessage(EventId = LogEvents.ReplicaRetired, Level = LogLevel.Information, Message = "{Function}: replica {Container} retired after serving {Served} requests")]
+        public static partial void ReplicaRetired(ILogger logger, FunctionKey function, string container, long served);
+
+        [LoggerMessage(EventId = LogEvents.ReplicaDrainTimedOut, Level = LogLevel.Warning, Message = "{Container} still had {InFlight} request(s) in flight after the {GraceSeconds} s stop grace period; stopping it anyway")]
+        public static partial void DrainTimedOut(ILogger logger, string container, long inFlight, double graceSeconds);
+
+        [LoggerMessage(EventId = LogEvents.ReplicaStartFailed, Level = LogLevel.Warning, Message = "{Function}: replica {Container} could not be started")]
+        public static partial void ReplicaStartFailed(ILogger logger, FunctionKey function, string container, Exception exception);
+
+        [LoggerMessage(EventId = LogEvents.ReplicaRestarted, Level = LogLevel.Information, Message = "{Function}: replica {Container} restarted and serving")]
+        public static partial void ReplicaRestarted(ILogger logger, FunctionKey function, string container);
+
+        [LoggerMessage(EventId = LogEvents.ReplicaRestartFailed, Level = LogLevel.Warning, Message = "{Function}: restarting replica {Container} failed")]
+        public static partial void ReplicaRestartFailed(ILogger logger, FunctionKey function, string container, Exception exception);
     }
 }

@@ -11,14 +11,11 @@ public sealed record FunctionPlatformOptions
     /// <summary>How long deploy and cold start wait for the function's port to accept.</summary>
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>SIGTERM-to-SIGKILL grace when a function is removed or replaced.</summary>
-    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
-
     /// <summary>
-    /// After an update moves traffic to the new generation, requests already sent to the old one get this long
-    /// before it is told to stop (a function that dies on SIGTERM would otherwise cut them off).
+    /// SIGTERM-to-SIGKILL grace when a function is removed or replaced; also the longest a retiring replica's
+    /// in-flight requests are waited for before it is stopped (drain by counting, no fixed pause).
     /// </summary>
-    public TimeSpan UpdateDrainDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The watchdog's port inside every function.</summary>
     public int FunctionPort { get; init; } = 8080;

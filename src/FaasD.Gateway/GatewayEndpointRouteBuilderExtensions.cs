@@ -37,6 +37,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         var systemEndpoints = services.GetRequiredService<SystemEndpoints>();
         systemEndpoints.MapSystem(system);
         systemEndpoints.Map(endpoints);
+        services.GetRequiredService<Alerts.AlertEndpoints>().Map(system);
         services.GetRequiredService<UiEndpoints>().Map(endpoints.MapAuthenticatedGroup("/ui", auth));
         // /async-function/ and /system/queue exist only when the host registered an async queue.
         if (services.GetService<FaasD.Invocation.IAsyncInvocationQueue>() is not null)

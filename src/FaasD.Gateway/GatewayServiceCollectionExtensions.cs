@@ -51,6 +51,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<FaasD.Gateway.Ui.UiAssets>();
         services.TryAddSingleton<FaasD.Gateway.Ui.UiApiEndpoints>();
         services.TryAddSingleton<FaasD.Gateway.Ui.UiEndpoints>();
+        services.TryAddSingleton<FaasD.Gateway.Alerts.AlertEndpoints>();
         return services;
     }
 }

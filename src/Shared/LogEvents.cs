@@ -148,4 +148,26 @@ internal static class LogEvents
     // ── Reliability (7300–7399): ownership checks, image GC, stale leases
     // Functions/FunctionPlatform.cs
     public const int ForeignContainerKept = 7300;
+
+    // ── Replicas (7500–7599): replicas, load balancing, autoscaler, health
+    // Functions/FunctionPlatform.Replicas.cs
+    public const int ReplicasScaled = 7500;
+    public const int ReplicaRetired = 7501;
+    public const int ReplicaDrainTimedOut = 7502;
+    public const int ReplicaStartFailed = 7503;
+    public const int ReplicaRestarted = 7504;
+    public const int ReplicaRestartFailed = 7505;
+    // Functions/Replicas/ReplicaSupervisor.cs
+    public const int ReplicaOutOfRotation = 7510;
+    public const int ReplicaRestartScheduled = 7511;
+    public const int ReplicaSupervisionFailed = 7512;
+    // Gateway/Invoke/FunctionProxy.cs
+    public const int ReplicaConnectionRefused = 7520;
+    // Functions/Health/LivenessMonitor.cs
+    public const int LivenessProbeFailed = 7530;
+    // Functions/Autoscaling/Autoscaler.cs
+    public const int Autoscaling = 7540;
+    public const int AutoscalingFailed = 7541;
+    // Gateway/Alerts/AlertEndpoints.cs
+    public const int AlertScaled = 7550;
 }

@@ -37,10 +37,25 @@ public readonly struct EndpointLease : IDisposable
     public static EndpointLease Failed(EndpointStatus status, string reason) => new(status, null, null, reason);
 
     public void Dispose() => _tracker?.RequestEnded();
+
+    /// <summary>
+    /// The connection to <see cref="DestinationPrefix"/> was refused before any byte was sent: that replica is
+    /// taken out of rotation (and replaced), so acquiring again picks another one. Still dispose this lease.
+    /// </summary>
+    public void ReportUnreachable() => (_tracker as IEndpointFeedback)?.ReportUnreachable();
 }
 
 /// <summary>Counts in-flight requests and last-use time for one function (lock-free).</summary>
 public interface IInflightTracker
 {
     void RequestEnded();
+}
+
+/// <summary>
+/// Optional feedback from the forwarder about the endpoint a lease pointed at (implemented by a function's
+/// replicas): a refused connection takes that replica out of rotation so a retry goes elsewhere.
+/// </summary>
+public interface IEndpointFeedback
+{
+    void ReportUnreachable();
 }

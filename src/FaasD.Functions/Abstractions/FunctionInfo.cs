@@ -5,10 +5,10 @@ public sealed record FunctionInfo
 {
     public required FunctionSpec Spec { get; init; }
 
-    /// <summary>Desired replicas: 1 when the function should serve, 0 when it is scaled to zero.</summary>
+    /// <summary>Replicas the function serves with (its containers, not counting ones being drained); 0 when it is scaled to zero.</summary>
     public int Replicas { get; init; }
 
-    /// <summary>Replicas that can answer a request right now (task running and not frozen).</summary>
+    /// <summary>Replicas that can answer a request right now (ready, not starting, draining, failed or frozen).</summary>
     public int AvailableReplicas { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }

@@ -21,11 +21,12 @@ public interface IFunctionPlatform
     /// <summary>Stops and removes a function and everything it held. Throws NotFound when absent.</summary>
     Task RemoveAsync(string @namespace, string name, CancellationToken cancellationToken);
 
-    /// <summary>0 freezes the function (scale to zero), 1 or more makes it serve.</summary>
+    /// <summary>0 freezes every replica (scale to zero); 1 or more wakes the function and sets its replica count within its com.openfaas.scale.min/max labels.</summary>
     Task ScaleAsync(string @namespace, string name, int replicas, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Hot path: where to send a request for this function, waking it when it is frozen or has no task.
+    /// Hot path: where to send a request for this function (the ready replica with the fewest requests in flight,
+    /// ties round-robin), waking it when it is frozen or has no task.
     /// The caller must call <see cref="EndpointLease.Dispose"/> when the request is done (in-flight tracking).
     /// </summary>
     ValueTask<EndpointLease> AcquireEndpointAsync(string @namespace, string name, CancellationToken cancellationToken);

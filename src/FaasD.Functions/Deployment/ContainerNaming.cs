@@ -2,7 +2,8 @@ namespace FaasD.Functions.Deployment;
 
 /// <summary>
 /// A function's container id is its name (as faasd does), and <c>name.gN</c> for later generations so that an
-/// update can start the new container before the old one stops. Function names cannot contain dots.
+/// update can start the new container before the old one stops. Replica K above 0 appends <c>.rK</c>
+/// (<c>name.r1</c>, <c>name.g2.r3</c>). Function names cannot contain dots.
 /// </summary>
 internal static class ContainerNaming
 {
@@ -12,6 +13,18 @@ internal static class ContainerNaming
 
     public static string ContainerIdFor(string function, long generation) =>
         generation <= 1 ? function : $"{function}.g{generation}";
+
+    public static string ReplicaIdFor(string function, long generation, int replica) =>
+        replica <= 0 ? ContainerIdFor(function, generation) : $"{ContainerIdFor(function, generation)}.r{replica}";
+
+    /// <summary>The replica number in a container id (0 when it carries none).</summary>
+    public static int ReplicaOf(string containerId)
+    {
+        var marker = containerId.LastIndexOf(".r", StringComparison.Ordinal);
+        return marker > 0 && int.TryParse(containerId.AsSpan(marker + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replica)
+            ? replica
+            : 0;
+    }
 
     public static string FunctionOf(string containerId)
     {

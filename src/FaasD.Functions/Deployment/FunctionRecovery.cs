@@ -1,4 +1,6 @@
 using FaasD.Functions.Abstractions;
+using FaasD.Functions.Autoscaling;
+using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 using FaasD.Runtime;
@@ -9,7 +11,8 @@ namespace FaasD.Functions.Deployment;
 /// <summary>
 /// Rebuilds the in-memory view from containerd at start, the only source of truth. Running tasks are adopted
 /// as they are, frozen ones stay frozen, missing tasks (after a reboot or a crash) are started again, and
-/// leftovers of an update interrupted half-way (two generations of one function) are resolved to one.
+/// leftovers of an update interrupted half-way (two generations of one function) are resolved to one. Every replica
+/// of the surviving generation is adopted.
 /// </summary>
 internal sealed partial class FunctionRecovery(
     IContainerRuntime runtime,
@@ -25,7 +28,7 @@ internal sealed partial class FunctionRecovery(
     public async Task<RecoverySummary> RecoverAsync(CancellationToken cancellationToken)
     {
         var summary = new RecoverySummary();
-        var coldStarts = new List<(FunctionKey Key, DeployedFunction Function, ScaleToZeroSettings Settings)>();
+        var coldStarts = new List<(FunctionKey Key, FunctionHandle Handle, Replica Replica)>();
         foreach (var @namespace in await namespaces.ListAsync(cancellationToken))
         {
             var containers = await runtime.ListContainersAsync(@namespace, cancellationToken);
@@ -35,6 +38,7 @@ internal sealed partial class FunctionRecovery(
                     .Select(c => (Container: c, Deployment: StoredDeployment.TryDeserialize(c.Payload.Span)))
                     .Where(c => c.Deployment is not null && c.Container.Labels.ContainsKey(ContainerNaming.FunctionLabel))
                     .OrderByDescending(c => c.Deployment!.Generation)
+                    .ThenBy(c => ContainerNaming.ReplicaOf(c.Container.Id))
                     .ToList();
                 if (candidates.Count == 0)
                 {
@@ -43,36 +47,68 @@ internal sealed partial class FunctionRecovery(
                 }
 
                 var chosen = await ChooseAsync(candidates, cancellationToken);
-                foreach (var (container, _) in candidates.Where(c => c.Container.Id != chosen.Container.Id))
+                var generation = chosen.Deployment!.Generation;
+                foreach (var (container, _) in candidates.Where(c => c.Deployment!.Generation != generation))
                 {
                     Log.DroppingGeneration(logger, @namespace, container.Id);
                     await platform.RemoveContainerAsync(@namespace, container.Id, cancellationToken);
                 }
 
-                var deployment = chosen.Deployment!;
+                // Every replica of the chosen generation is adopted; the primary (lowest number) carries the deployment.
+                var replicas = candidates.Where(c => c.Deployment!.Generation == generation).ToList();
+                var primary = replicas[0];
+                var deployment = primary.Deployment!;
                 var key = new FunctionKey(@namespace, deployment.Name);
-                var function = new DeployedFunction(deployment, chosen.Container.Id, chosen.Container.CreatedAt);
-                catalog.Set(key, function);
+                catalog.Set(key, new DeployedFunction(deployment, primary.Container.Id, primary.Container.CreatedAt)
+                {
+                    ReplicaIds = [.. replicas.Select(r => r.Container.Id)],
+                });
                 if (!ScaleToZeroSettings.TryParse(deployment.Labels, scaleOptions, out var settings, out _))
                 {
                     settings = ScaleToZeroSettings.FromDefaults(scaleOptions);
                 }
 
-                var task = await runtime.GetTaskAsync(@namespace, chosen.Container.Id, cancellationToken);
-                switch (task.State)
+                var tasks = new List<(string Id, TaskInfo Task)>();
+                foreach (var replica in replicas)
                 {
-                    case TaskState.Running when task.Address is not null:
-                        registry.Add(key, LifecycleState.Running, starter.Adopt(@namespace, deployment.Name, chosen.Container.Id, task.Address), settings);
-                        summary.Adopted++;
-                        break;
-                    case TaskState.Paused when task.Address is not null:
-                        registry.Add(key, LifecycleState.Paused, starter.Adopt(@namespace, deployment.Name, chosen.Container.Id, task.Address), settings);
-                        summary.Frozen++;
-                        break;
-                    default:
-                        coldStarts.Add((key, function, settings));
-                        break;
+                    tasks.Add((replica.Container.Id, await runtime.GetTaskAsync(@namespace, replica.Container.Id, cancellationToken)));
                 }
+
+                // Serving when any replica runs; frozen when the live ones are all frozen; else every replica is cold-started.
+                var anyRunning = tasks.Any(t => t.Task.State == TaskState.Running && t.Task.Address is not null);
+                var anyPaused = tasks.Any(t => t.Task.State == TaskState.Paused && t.Task.Address is not null);
+                var state = anyRunning || !anyPaused ? LifecycleState.Running : LifecycleState.Paused;
+                var seeds = new List<ReplicaSeed>();
+                foreach (var (id, task) in tasks)
+                {
+                    string? destination = null;
+                    if (task.Address is not null && (task.State == TaskState.Running || (task.State == TaskState.Paused && state == LifecycleState.Paused)))
+                    {
+                        destination = starter.Adopt(@namespace, deployment.Name, id, task.Address);
+                    }
+                    else if (task.Address is not null && task.State == TaskState.Paused)
+                    {
+                        // A replica left frozen while its siblings serve: thaw it rather than keep it out.
+                        await runtime.ResumeAsync(@namespace, id, cancellationToken);
+                        destination = starter.Adopt(@namespace, deployment.Name, id, task.Address);
+                    }
+
+                    seeds.Add(new ReplicaSeed(id, ContainerNaming.ReplicaOf(id), destination));
+                }
+
+                var handle = registry.ReplaceReplicas(key, state, seeds, settings);
+                handle.Scaling = ScalingSettings.Parse(deployment.Labels);
+                handle.DesiredReplicas = Math.Max(seeds.Count, handle.Scaling.Min);
+                if (anyRunning)
+                {
+                    summary.Adopted++;
+                }
+                else if (anyPaused)
+                {
+                    summary.Frozen++;
+                }
+
+                coldStarts.AddRange(handle.Replicas.Where(r => r.State == ReplicaState.Out && state == LifecycleState.Running).Select(r => (key, handle, r)));
             }
         }
 
@@ -81,19 +117,31 @@ internal sealed partial class FunctionRecovery(
             {
                 try
                 {
-                    await runtime.StopTaskAsync(item.Key.Namespace, item.Function.ContainerId, TimeSpan.Zero, ct);
-                    var destination = await starter.StartAsync(item.Key.Namespace, item.Key.Name, item.Function.ContainerId, ct);
-                    registry.Add(item.Key, LifecycleState.Running, destination, item.Settings);
+                    if (!item.Handle.TryMarkReplicaStarting(item.Replica))
+                    {
+                        return;
+                    }
+
+                    await runtime.StopTaskAsync(item.Key.Namespace, item.Replica.ContainerId, TimeSpan.Zero, ct);
+                    var destination = await starter.StartAsync(item.Key.Namespace, item.Key.Name, item.Replica.ContainerId, ct);
+                    item.Handle.MarkReplicaReady(item.Replica, destination);
                     Interlocked.Increment(ref summary.Restarted);
                 }
                 catch (Exception ex) when (ex is RuntimeException or TimeoutException or FunctionPlatformException)
                 {
-                    // Listed as stopped; its next request tries the cold start again.
+                    // Out of rotation; the supervisor (or, if none serves, the next request) tries again.
                     Log.RestartFailed(logger, item.Key, ex);
-                    registry.Add(item.Key, LifecycleState.Stopped, null, item.Settings);
+                    item.Handle.MarkReplicaOut(item.Replica);
                     Interlocked.Increment(ref summary.Failed);
                 }
             });
+
+        // A function none of whose replicas could be started is listed as stopped; its next request tries the cold start again.
+        foreach (var handle in coldStarts.Select(c => c.Handle).Distinct().Where(h => h.ReadyReplicas == 0))
+        {
+            registry.ReplaceReplicas(handle.Key, LifecycleState.Stopped, [.. handle.Replicas.Select(r => new ReplicaSeed(r.ContainerId, r.Index, null))], handle.Settings);
+        }
+
         return summary;
     }
 

@@ -1,4 +1,5 @@
 using FaasD.Functions.Abstractions;
+using FaasD.Functions.Replicas;
 using FaasD.Shared;
 
 namespace FaasD.Functions.Waking;
@@ -29,11 +30,29 @@ internal sealed partial class FunctionHandle
     {
         // Increment before reading the state: a pause publishes Pausing before it reads in-flight (see class docs).
         Interlocked.Increment(ref _inflight);
-        if (Volatile.Read(ref _state) == (int)LifecycleState.Running && Volatile.Read(ref _destination) is { } destination)
+        if (Volatile.Read(ref _state) == (int)LifecycleState.Running)
         {
-            Volatile.Write(ref _lastUseTimestamp, _time.GetTimestamp());
-            lease = new EndpointLease(EndpointStatus.Ready, destination, this);
-            return true;
+            // A replica may stop being Ready between the pick and entering it (drain, failure): pick again.
+            for (var attempt = 0; attempt < 4; attempt++)
+            {
+                var replica = ReplicaPicker.Pick(Volatile.Read(ref _routable), ref _cursor);
+                if (replica is null)
+                {
+                    break;
+                }
+
+                if (replica.TryEnter())
+                {
+                    if (replica.Destination is { } destination)
+                    {
+                        Volatile.Write(ref _lastUseTimestamp, _time.GetTimestamp());
+                        lease = new EndpointLease(EndpointStatus.Ready, destination, replica);
+                        return true;
+                    }
+
+                    replica.RequestEndedWithoutOwner();
+                }
+            }
         }
 
         ReleaseInflight();
@@ -95,8 +114,12 @@ internal sealed partial class FunctionHandle
             {
                 switch (State)
                 {
-                    case LifecycleState.Running:
+                    case LifecycleState.Running when Volatile.Read(ref _routable).Length > 0:
                         return new(EndpointStatus.Ready, null);
+                    case LifecycleState.Running:
+                        // Serving, but every replica is out (its task exited): wait for the supervisor to restart one.
+                        pending = ArmReplicaAvailableLocked();
+                        break;
                     case LifecycleState.Removed:
                         return new(EndpointStatus.NotFound, $"{Key} not found");
                     case LifecycleState.Paused:

@@ -1,3 +1,4 @@
+using FaasD.Functions.Replicas;
 using FaasD.Shared;
 
 namespace FaasD.Functions.Waking;
@@ -107,6 +108,7 @@ internal sealed partial class FunctionHandle
     private void Finish(Transition transition, string? destination, string? error, TimeSpan elapsed)
     {
         TransitionResult result;
+        List<Replica>? restart = null;
         lock (_gate)
         {
             if (transition.Generation != _generation)
@@ -139,9 +141,9 @@ internal sealed partial class FunctionHandle
                     Volatile.Write(ref _lastUseTimestamp, now);
                 }
 
-                if (destination is not null && error is null)
+                if (error is null)
                 {
-                    Volatile.Write(ref _destination, destination);
+                    restart = ApplyTransitionToReplicasLocked(transition.Kind, destination);
                 }
 
                 Interlocked.Exchange(ref _state, (int)next);
@@ -159,5 +161,9 @@ internal sealed partial class FunctionHandle
         }
 
         transition.Complete(result);
+        if (restart is { Count: > 0 })
+        {
+            RaiseRestarts(restart);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using FaasD.Functions.Abstractions;
+using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,8 @@ namespace FaasD.Functions.Waking;
 /// A pause is only begun after publishing Pausing and then seeing zero in-flight requests; a request increments
 /// in-flight before it reads the state, so one of the two always sees the other.
 /// </para>
-/// Partial files: Acquire (hot path and waking), Transitions (runtime calls), Scaling (idler and manual scaling).
+/// Partial files: Acquire (hot path and waking), Transitions (runtime calls), Scaling (idler and manual scaling),
+/// Replicas (the function's containers: membership, balancing, draining, failures).
 /// </summary>
 internal sealed partial class FunctionHandle : IInflightTracker
 {
@@ -26,8 +28,13 @@ internal sealed partial class FunctionHandle : IInflightTracker
 
     // Published to the lock-free paths; written only under _gate.
     private int _state;
-    private string? _destination;
     private ScaleToZeroSettings _settings;
+
+    // Replicas: all members (written under _gate) and the Ready ones the hot path picks from (lock-free reads).
+    private Replica[] _members = [];
+    private Replica[] _routable = [];
+    private int _cursor;
+    private TaskCompletionSource<TransitionResult>? _replicaAvailable;
 
     // Hot-path counters (Interlocked/Volatile only).
     private long _inflight;
@@ -58,8 +65,8 @@ internal sealed partial class FunctionHandle : IInflightTracker
         _time = time;
         _logger = logger;
         _settings = settings;
-        _destination = initialState == LifecycleState.Stopped ? null : destination;
         _state = (int)initialState;
+        SetMembersLocked([new ReplicaSeed(key.Name, 0, initialState == LifecycleState.Stopped ? null : destination)]);
         _lastUseTimestamp = _pausedAtTimestamp = time.GetTimestamp();
     }
 
@@ -67,8 +74,15 @@ internal sealed partial class FunctionHandle : IInflightTracker
 
     public LifecycleState State => (LifecycleState)Volatile.Read(ref _state);
 
-    /// <summary>Where the function's task listens, e.g. http://10.62.0.7:8080; null when it has no task.</summary>
-    public string? DestinationPrefix => Volatile.Read(ref _destination);
+    /// <summary>Where the function's (first ready) task listens, e.g. http://10.62.0.7:8080; null when none serves.</summary>
+    public string? DestinationPrefix
+    {
+        get
+        {
+            var routable = Volatile.Read(ref _routable);
+            return routable.Length > 0 ? routable[0].Destination : null;
+        }
+    }
 
     public ScaleToZeroSettings Settings => Volatile.Read(ref _settings);
 
@@ -86,7 +100,9 @@ internal sealed partial class FunctionHandle : IInflightTracker
         get
         {
             var state = State;
-            return new(state.ToFunctionState(), state.ToReplicas(), state == LifecycleState.Running ? 1 : 0);
+            var members = Volatile.Read(ref _members).Count(r => r.State != ReplicaState.Draining);
+            var available = state == LifecycleState.Running ? Volatile.Read(ref _routable).Length : 0;
+            return new(state.ToFunctionState(), state.ToReplicas() == 0 ? 0 : Math.Max(members, 1), available);
         }
     }
 
@@ -101,10 +117,17 @@ internal sealed partial class FunctionHandle : IInflightTracker
     /// Adopts a new task (update, recovery): any transition in progress is abandoned (its runtime call is cancelled
     /// and its result ignored) and waiting requests re-read the new state. False when the handle was removed.
     /// </summary>
-    internal bool TryReset(LifecycleState state, string? destination, ScaleToZeroSettings settings)
+    internal bool TryReset(LifecycleState state, string? destination, ScaleToZeroSettings settings) =>
+        TryReset(state, [new ReplicaSeed(Key.Name, 0, state == LifecycleState.Stopped ? null : destination)], settings);
+
+    /// <summary>Like <see cref="TryReset(LifecycleState, string?, ScaleToZeroSettings)"/> with every replica of the new state.</summary>
+    internal bool TryReset(LifecycleState state, IReadOnlyList<ReplicaSeed> replicas, ScaleToZeroSettings settings)
     {
-        ValidateInitialState(state, destination);
+        ArgumentNullException.ThrowIfNull(replicas);
         ArgumentNullException.ThrowIfNull(settings);
+
+        // Running with every replica still out is allowed (recovery registers, then starts them): requests wait.
+        ValidateInitialState(state, state == LifecycleState.Stopped ? null : "replicas");
         Transition? abandoned;
         lock (_gate)
         {
@@ -118,15 +141,12 @@ internal sealed partial class FunctionHandle : IInflightTracker
             Volatile.Write(ref _settings, settings);
             Volatile.Write(ref _lastUseTimestamp, now);
             _pausedAtTimestamp = now;
-            if (state != LifecycleState.Stopped)
-            {
-                Volatile.Write(ref _destination, destination);
-            }
-
+            SetMembersLocked(replicas);
             Interlocked.Exchange(ref _state, (int)state);
         }
 
         abandoned?.Abandon();
+        SignalReplicasChanged(superseded: true);
         return true;
     }
 
@@ -149,6 +169,7 @@ internal sealed partial class FunctionHandle : IInflightTracker
         }
 
         Volatile.Read(ref _drained)?.TrySetResult();
+        SignalReplicasChanged(superseded: true);
         if (abandoned is null)
         {
             return Task.CompletedTask;

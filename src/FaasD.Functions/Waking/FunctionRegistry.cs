@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FaasD.Functions.Abstractions;
+using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,54 @@ internal sealed class FunctionRegistry
     }
 
     public ScaleToZeroOptions Options { get; }
+
+    /// <summary>A replica of some function was taken out of rotation and needs replacing (see <see cref="FunctionHandle.ReportReplicaFailed"/>).</summary>
+    public event Action<FunctionHandle, Replica, string>? ReplicaFailed;
+
+    /// <summary>Registers a function with all its replicas (deploy, recovery). False when the key is already registered.</summary>
+    public bool TryAddReplicas(FunctionKey key, LifecycleState state, IReadOnlyList<ReplicaSeed> replicas, ScaleToZeroSettings settings, out FunctionHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(replicas);
+        var created = Create(key, LifecycleState.Stopped, null, settings);
+        created.TryReset(state, replicas, settings);
+        while (true)
+        {
+            if (_handles.TryAdd(key, created))
+            {
+                handle = created;
+                return true;
+            }
+
+            if (_handles.TryGetValue(key, out handle!))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Points an existing function at a new set of replicas (update of a sleeping function); registers it when absent.</summary>
+    public FunctionHandle ReplaceReplicas(FunctionKey key, LifecycleState state, IReadOnlyList<ReplicaSeed> replicas, ScaleToZeroSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(replicas);
+        while (true)
+        {
+            if (_handles.TryGetValue(key, out var existing))
+            {
+                if (existing.TryReset(state, replicas, settings))
+                {
+                    return existing;
+                }
+
+                _handles.TryRemove(new KeyValuePair<FunctionKey, FunctionHandle>(key, existing));
+                continue;
+            }
+
+            if (TryAddReplicas(key, state, replicas, settings, out var added))
+            {
+                return added;
+            }
+        }
+    }
 
     /// <summary>A moment's view of the registered functions.</summary>
     public IEnumerable<FunctionHandle> Handles => _handles.Select(pair => pair.Value);
@@ -135,6 +184,10 @@ internal sealed class FunctionRegistry
             ? handle
             : throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"{key} not found");
 
-    private FunctionHandle Create(FunctionKey key, LifecycleState state, string? destination, ScaleToZeroSettings settings) =>
-        new(key, state, destination, settings, _lifecycle, Options, _time, _handleLogger);
+    private FunctionHandle Create(FunctionKey key, LifecycleState state, string? destination, ScaleToZeroSettings settings)
+    {
+        var handle = new FunctionHandle(key, state, destination, settings, _lifecycle, Options, _time, _handleLogger);
+        handle.ReplicaFailed += (h, replica, reason) => ReplicaFailed?.Invoke(h, replica, reason);
+        return handle;
+    }
 }

@@ -4,23 +4,27 @@ using FaasD.Runtime;
 
 namespace FaasD.Functions.Waking;
 
-/// <summary>Scale-to-zero transitions carried out on the function's current container.</summary>
+/// <summary>
+/// Scale-to-zero transitions carried out on the function's containers: pause, resume and stop act on every replica
+/// (one without a task is skipped), a cold start wakes the primary one and the supervisor restarts the others.
+/// </summary>
 internal sealed class RuntimeFunctionLifecycle(IContainerRuntime runtime, TaskStarter starter, FunctionCatalog catalog, FunctionPlatformOptions options) : IFunctionLifecycle
 {
     public Task PauseAsync(FunctionKey key, CancellationToken cancellationToken) =>
-        Run(key, id => runtime.PauseAsync(key.Namespace, id, cancellationToken));
+        RunOnEach(key, id => runtime.PauseAsync(key.Namespace, id, cancellationToken));
 
     public Task ResumeAsync(FunctionKey key, CancellationToken cancellationToken) =>
-        Run(key, id => runtime.ResumeAsync(key.Namespace, id, cancellationToken));
+        RunOnEach(key, id => runtime.ResumeAsync(key.Namespace, id, cancellationToken));
 
     public async Task<string> StartAsync(FunctionKey key, CancellationToken cancellationToken)
     {
         var containerId = ContainerOf(key);
         try
         {
-            // A stopped task (it crashed, or deep sleep left it) must go before a new one can be created.
+            // A stopped task (it crashed, or deep sleep left it), or one taken out of rotation that still runs, must go
+            // before a new one can be created: nothing of this function serves when it is cold-started.
             var task = await runtime.GetTaskAsync(key.Namespace, containerId, cancellationToken);
-            if (task.State is TaskState.Stopped or TaskState.Created)
+            if (task.State is not TaskState.None)
             {
                 await runtime.StopTaskAsync(key.Namespace, containerId, TimeSpan.Zero, cancellationToken);
             }
@@ -34,13 +38,30 @@ internal sealed class RuntimeFunctionLifecycle(IContainerRuntime runtime, TaskSt
     }
 
     public Task StopAsync(FunctionKey key, CancellationToken cancellationToken) =>
-        Run(key, id => runtime.StopTaskAsync(key.Namespace, id, options.StopGracePeriod, cancellationToken));
+        RunOnEach(key, id => runtime.StopTaskAsync(key.Namespace, id, options.StopGracePeriod, cancellationToken));
 
-    private async Task Run(FunctionKey key, Func<string, Task> action)
+    /// <summary>
+    /// The action on every replica at once. A replica without a task (it exited and waits for its restart) or one
+    /// already in the wanted state is skipped; the primary must succeed.
+    /// </summary>
+    private async Task RunOnEach(FunctionKey key, Func<string, Task> action)
     {
+        var function = catalog.TryGet(key, out var found)
+            ? found
+            : throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"function {key} not found");
         try
         {
-            await action(ContainerOf(key));
+            await Task.WhenAll(function.ReplicaIds.Select(async id =>
+            {
+                try
+                {
+                    await action(id);
+                }
+                catch (RuntimeException ex) when (id != function.ContainerId
+                    && ex.Kind is RuntimeErrorKind.NotFound or RuntimeErrorKind.FailedPrecondition)
+                {
+                }
+            }));
         }
         catch (RuntimeException ex)
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using FaasD.Functions.Deployment;
+using FaasD.Functions.Health;
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
 
@@ -7,19 +9,32 @@ namespace FaasD.Functions.Waking;
 
 /// <summary>
 /// The step deploy, recovery and a cold wake share: start the container's task (network attached first),
-/// follow its output, and wait until the function's port accepts. Its own class so the platform and the
+/// follow its output, and wait until the function is ready (its port accepts and its readiness path answers).
+/// Its own class so the platform and the
 /// lifecycle the registry drives both use it without needing each other.
 /// </summary>
-internal sealed class TaskStarter(IContainerRuntime runtime, ILogCapture logs, FunctionPlatformOptions options, TimeProvider time)
+internal sealed class TaskStarter(
+    IContainerRuntime runtime, ILogCapture logs, FunctionCatalog catalog, FunctionPlatformOptions options, TimeProvider time)
 {
-    /// <summary>Task create + network + start, then waits for the port; returns the destination prefix.</summary>
-    public async Task<string> StartAsync(string @namespace, string function, string containerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Task create + network + start, then waits for readiness: the port accepts and the readiness path (annotation
+    /// <c>com.openfaas.ready.http.path</c>, else <c>/_/health</c>) answers 2xx where the function serves it.
+    /// <paramref name="deployment"/> (else the catalog's current one) names the path. Returns the destination prefix.
+    /// </summary>
+    public async Task<string> StartAsync(
+        string @namespace, string function, string containerId, CancellationToken cancellationToken, StoredDeployment? deployment = null)
     {
         var task = await runtime.StartTaskAsync(@namespace, containerId, cancellationToken);
         var address = task.Address ?? throw new RuntimeException(RuntimeErrorKind.Internal, $"task of {containerId} has no IP address");
         Follow(@namespace, function, containerId);
+        var began = time.GetTimestamp();
         await PortProbe.WaitUntilAcceptsAsync(address, options.FunctionPort, options.ReadinessTimeout, time, cancellationToken);
-        return DestinationFor(address);
+        var destination = DestinationFor(address);
+        deployment ??= catalog.TryGet(new FunctionKey(@namespace, function), out var current) ? current.Deployment : null;
+        var remaining = options.ReadinessTimeout - time.GetElapsedTime(began);
+        await ReadinessProbe.WaitUntilReadyAsync(destination, HealthAnnotations.ReadyPathOf(deployment?.Annotations),
+            remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1), time, cancellationToken);
+        return destination;
     }
 
     /// <summary>A task found running (or frozen) at start-up: follow its output again and say where it answers.</summary>

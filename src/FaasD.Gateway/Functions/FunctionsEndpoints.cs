@@ -24,12 +24,6 @@ internal sealed partial class FunctionsEndpoints(
     IOptions<GatewayOptions> options,
     ILogger<FunctionsEndpoints> logger)
 {
-    /// <summary>
-    /// Unlike the CE gateway (which clamps 0 to 1), 0 is honoured: it freezes the function (scale to zero).
-    /// Any positive count means "serve": one replica is all a single node runs.
-    /// </summary>
-    internal const int MaxScale = 1;
-
     private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
 
     /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
@@ -234,7 +228,9 @@ internal sealed partial class FunctionsEndpoints(
             return;
         }
 
-        var replicas = (int)Math.Min(requested, MaxScale);
+        // Unlike the CE gateway (which clamps 0 to 1), 0 is honoured: it freezes every replica (scale to zero).
+        // Any positive count is kept within the function's com.openfaas.scale.min/max by the platform.
+        var replicas = (int)Math.Min(requested, int.MaxValue);
         PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"function: {name}.{ns.Namespace} not found"));
         await platform.ScaleAsync(ns.Namespace!, name!, replicas, context.RequestAborted);
 

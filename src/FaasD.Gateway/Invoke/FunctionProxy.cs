@@ -45,6 +45,9 @@ internal sealed partial class FunctionProxy(
     private const string ForwardedFor = "X-Forwarded-For";
     private static readonly object ClientAddressKey = new();
 
+    /// <summary>A request is tried on at most this many replicas when connections are refused.</summary>
+    internal const int MaxAttempts = 3;
+
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;
     private readonly long? _maxFunctionBody = options.Value.MaxFunctionRequestBodySize;
     private readonly string _userAgent = "faasd-gateway/" + options.Value.Version;
@@ -68,50 +71,64 @@ internal sealed partial class FunctionProxy(
         }
 
         var cancellation = context.RequestAborted;
-        EndpointLease lease;
-        try
+        InvocationMetrics.FunctionCounters? counters = null;
+        long started = 0;
+        for (var attempt = 1; ; attempt++)
         {
-            lease = await platform.AcquireEndpointAsync(target.Namespace, target.Name, cancellation);
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (FunctionPlatformException ex)
-        {
-            // The hot path reports through the lease; a throw is a platform bug, still answered in the same shape.
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
-
-        using (lease)
-        {
-            if (lease.Status == EndpointStatus.NotFound)
+            EndpointLease lease;
+            try
             {
-                // Not counted, like calls rejected by the upstream gateway's scale-from-zero check.
-                await GatewayResponses.WriteErrorAsync(
-                    context,
-                    StatusCodes.Status404NotFound,
-                    $"error finding function {target.Name}.{target.Namespace}: {lease.Reason ?? "not found"}");
+                lease = await platform.AcquireEndpointAsync(target.Namespace, target.Name, cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (FunctionPlatformException ex)
+            {
+                // The hot path reports through the lease; a throw is a platform bug, still answered in the same shape.
+                await PlatformErrors.WriteAsync(context, ex);
                 return;
             }
 
-            var counters = metrics.For(target.Namespace, target.Name);
-            var started = counters.OnStarted();
-            if (lease.Status != EndpointStatus.Ready || lease.DestinationPrefix is null)
+            using (lease)
             {
-                await WriteNotReadyAsync(context, target, lease);
-            }
-            else
-            {
-                await ForwardAsync(context, target, lease.DestinationPrefix);
-            }
+                if (lease.Status == EndpointStatus.NotFound)
+                {
+                    // Not counted, like calls rejected by the upstream gateway's scale-from-zero check.
+                    await GatewayResponses.WriteErrorAsync(
+                        context,
+                        StatusCodes.Status404NotFound,
+                        $"error finding function {target.Name}.{target.Namespace}: {lease.Reason ?? "not found"}");
+                    return;
+                }
 
-            counters.OnCompleted(context.Response.StatusCode, started);
+                if (counters is null)
+                {
+                    counters = metrics.For(target.Namespace, target.Name);
+                    started = counters.OnStarted();
+                }
+
+                if (lease.Status != EndpointStatus.Ready || lease.DestinationPrefix is null)
+                {
+                    await WriteNotReadyAsync(context, target, lease);
+                }
+                else if (await ForwardAsync(context, target, lease.DestinationPrefix, canRetry: attempt < MaxAttempts))
+                {
+                    // Refused before any byte was sent: that replica leaves the rotation and another one gets the request.
+                    lease.ReportUnreachable();
+                    Log.Retrying(logger, target.Name, target.Namespace, lease.DestinationPrefix, attempt);
+                    continue;
+                }
+
+                counters.OnCompleted(context.Response.StatusCode, started);
+                return;
+            }
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, InvokeTarget target, string destinationPrefix)
+    /// <summary>Forwards once; true when the connection was refused before anything was sent and the caller may retry elsewhere.</summary>
+    private async Task<bool> ForwardAsync(HttpContext context, InvokeTarget target, string destinationPrefix, bool canRetry)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -149,10 +166,21 @@ internal sealed partial class FunctionProxy(
 
         var error = await forwarder.SendAsync(
             context, destinationPrefix, httpClient.Invoker, httpClient.RequestConfig, _transformer, context.RequestAborted);
-        if (error != ForwarderError.None)
+        if (error == ForwarderError.None)
         {
-            await HandleErrorAsync(context, target, error);
+            return false;
         }
+
+        if (canRetry && error == ForwarderError.Request && !context.Response.HasStarted
+            && context.Features.Get<IForwarderErrorFeature>()?.Exception is { } failure && ConnectionFailures.NothingWasSent(failure))
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Features.Set<IForwarderErrorFeature>(null);
+            return true;
+        }
+
+        await HandleErrorAsync(context, target, error);
+        return false;
     }
 
     private async Task HandleErrorAsync(HttpContext context, InvokeTarget target, ForwarderError error)
@@ -257,5 +285,8 @@ internal sealed partial class FunctionProxy(
 
         [LoggerMessage(EventId = LogEvents.InvocationCanceled, Level = LogLevel.Debug, Message = "The caller of {Name}.{Namespace} went away: {Error}")]
         public static partial void Canceled(ILogger logger, string name, string @namespace, ForwarderError error);
+
+        [LoggerMessage(EventId = LogEvents.ReplicaConnectionRefused, Level = LogLevel.Information, Message = "{Name}.{Namespace}: {Destination} refused the connection (attempt {Attempt}); trying another replica")]
+        public static partial void Retrying(ILogger logger, string name, string @namespace, string destination, int attempt);
     }
 }

@@ -27,22 +27,39 @@ internal sealed partial class InProcessInvoker(
     public async Task<InvocationResponse> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var lease = await platform.AcquireEndpointAsync(request.Namespace, request.Name, cancellationToken);
-        if (lease.Status == EndpointStatus.NotFound)
+        InvocationMetrics.FunctionCounters? counters = null;
+        long started = 0;
+        for (var attempt = 1; ; attempt++)
         {
-            return Failed(404, $"error finding function {request.Name}.{request.Namespace}: {lease.Reason ?? "not found"}");
-        }
+            using var lease = await platform.AcquireEndpointAsync(request.Namespace, request.Name, cancellationToken);
+            if (lease.Status == EndpointStatus.NotFound)
+            {
+                return Failed(404, $"error finding function {request.Name}.{request.Namespace}: {lease.Reason ?? "not found"}");
+            }
 
-        var counters = metrics.For(request.Namespace, request.Name);
-        var started = counters.OnStarted();
-        var response = lease.Status == EndpointStatus.Ready && lease.DestinationPrefix is { } prefix
-            ? await SendAsync(request, prefix, cancellationToken)
-            : Failed(lease.Status == EndpointStatus.Timeout ? 504 : 503, lease.Reason ?? $"No endpoints available for: {request.Name}.");
-        counters.OnCompleted(response.StatusCode, started);
-        return response;
+            if (counters is null)
+            {
+                counters = metrics.For(request.Namespace, request.Name);
+                started = counters.OnStarted();
+            }
+
+            var response = lease.Status == EndpointStatus.Ready && lease.DestinationPrefix is { } prefix
+                ? await SendAsync(request, prefix, canRetry: attempt < FunctionProxy.MaxAttempts, cancellationToken)
+                : Failed(lease.Status == EndpointStatus.Timeout ? 504 : 503, lease.Reason ?? $"No endpoints available for: {request.Name}.");
+            if (response is null)
+            {
+                // Refused before any byte was sent: that replica leaves the rotation and another one gets the call.
+                lease.ReportUnreachable();
+                continue;
+            }
+
+            counters.OnCompleted(response.StatusCode, started);
+            return response;
+        }
     }
 
-    private async Task<InvocationResponse> SendAsync(InvocationRequest request, string prefix, CancellationToken cancellationToken)
+    /// <summary>One attempt; null when the connection was refused and <paramref name="canRetry"/> allows another replica.</summary>
+    private async Task<InvocationResponse?> SendAsync(InvocationRequest request, string prefix, bool canRetry, CancellationToken cancellationToken)
     {
         var uri = string.IsNullOrEmpty(request.Query) ? prefix + request.Path : prefix + request.Path + "?" + request.Query;
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), uri)
@@ -88,6 +105,11 @@ internal sealed partial class InProcessInvoker(
         {
             LogUpstreamFailed(logger, request.Name, request.Namespace, "timed out");
             return Failed(504, $"function {request.Name}.{request.Namespace} did not answer within {_timeout}", Stopwatch.GetElapsedTime(started));
+        }
+        catch (HttpRequestException ex) when (canRetry && ConnectionFailures.NothingWasSent(ex))
+        {
+            LogUpstreamFailed(logger, request.Name, request.Namespace, ex.Message);
+            return null;
         }
         catch (HttpRequestException ex)
         {

@@ -40,6 +40,9 @@ public sealed record DaemonSettings
     public int ImageGcHighThreshold { get; init; } = 85;
     public int ImageGcLowThreshold { get; init; } = 80;
     public string ContainerdRoot { get; init; } = "/var/lib/containerd";
+    public bool Autoscale { get; init; } = true;
+    public TimeSpan ScaleDownWindow { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan LivenessInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");

@@ -53,6 +53,9 @@ public sealed class SettingsOptions
         ImageGcLow = Add<int>("--image-gc-low-threshold", "FAASD_IMAGE_GC_LOW_THRESHOLD", "80", "Disk use (percent) a prune aims below; still above it afterwards is logged as a warning.", ParsePercent);
         ContainerdRoot = Add<string>("--containerd-root", "FAASD_CONTAINERD_ROOT", d.ContainerdRoot, "containerd's root directory: where image GC measures disk use.", s => s);
         HeadersTimeout = Add<TimeSpan>("--request-headers-timeout", "FAASD_REQUEST_HEADERS_TIMEOUT", "15s", "A client must send all request headers within this time, or the connection is closed (slow-client guard).", ParseDuration);
+        Autoscale = Add<bool>("--autoscale", "FAASD_AUTOSCALE", "true", "Scale functions that carry com.openfaas.scale.type, .target or .max labels by their load (rps, capacity, cpu).", bool.Parse);
+        ScaleDownWindow = Add<TimeSpan>("--scale-down-window", "FAASD_SCALE_DOWN_WINDOW", "1m", "How long load must stay low before the autoscaler removes replicas (label com.openfaas.scale.down-window overrides).", ParseDuration);
+        LivenessInterval = Add<TimeSpan>("--liveness-interval", "FAASD_LIVENESS_INTERVAL", "2s", "Time between liveness probes of replicas whose function has the com.openfaas.health.http.path annotation (3 failures in a row replace the replica).", ParseDuration);
     }
 
     public Option<int> Port { get; }
@@ -91,6 +94,9 @@ public sealed class SettingsOptions
     public Option<int> ImageGcHigh { get; }
     public Option<int> ImageGcLow { get; }
     public Option<string> ContainerdRoot { get; }
+    public Option<bool> Autoscale { get; }
+    public Option<TimeSpan> ScaleDownWindow { get; }
+    public Option<TimeSpan> LivenessInterval { get; }
 
     public IEnumerable<Option> All => _table.Select(row => row.Option);
 
@@ -140,6 +146,9 @@ public sealed class SettingsOptions
             ImageGcHighThreshold = result.GetValue(ImageGcHigh),
             ImageGcLowThreshold = result.GetValue(ImageGcLow),
             ContainerdRoot = result.GetValue(ContainerdRoot)!,
+            Autoscale = result.GetValue(Autoscale),
+            ScaleDownWindow = result.GetValue(ScaleDownWindow),
+            LivenessInterval = result.GetValue(LivenessInterval),
         };
     }
 

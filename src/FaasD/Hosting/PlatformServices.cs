@@ -68,6 +68,9 @@ internal static class PlatformServices
             },
             settings.SecretsDir);
 
+        services.AddFunctionReplicas(
+            new FaasD.Functions.Autoscaling.AutoscalerOptions { Enabled = settings.Autoscale, DownWindow = settings.ScaleDownWindow },
+            new FaasD.Functions.Health.LivenessOptions { Interval = settings.LivenessInterval });
         services.AddComposeServices(new ComposeOptions
         {
             StateDirectory = settings.StateDir,

@@ -12,16 +12,21 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaasD.Functions.Tests.Deployment;
 
-/// <summary>A platform over the fake runtime, with a real listener standing in for every function's port.</summary>
+/// <summary>
+/// A platform over the fake runtime, with a real listener standing in for every function's port. It answers every
+/// HTTP request 404, as a function without a health endpoint does (readiness then rests on the open port).
+/// </summary>
 internal sealed class PlatformFixture : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
     private readonly ServiceProvider _capture;
 
     public PlatformFixture(TimeSpan? readinessTimeout = null)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("faasd-platform-").FullName;
         _listener.Start();
+        _ = AnswerAsync(_stop.Token);
         Runtime = new FakeContainerRuntime(Path.Combine(Directory, "raw"));
         Secrets = new FileSecretStore(Path.Combine(Directory, "secrets"));
         Namespaces = new FakeNamespaceStore();
@@ -39,7 +44,6 @@ internal sealed class PlatformFixture : IAsyncDisposable
             FunctionPort = ((IPEndPoint)_listener.LocalEndpoint).Port,
             ReadinessTimeout = readinessTimeout ?? TimeSpan.FromSeconds(5),
             StopGracePeriod = TimeSpan.Zero,
-            UpdateDrainDelay = TimeSpan.Zero,
         };
         Platform = Build(out var registry, out var catalog);
         Registry = registry;
@@ -82,15 +86,51 @@ internal sealed class PlatformFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        _stop.Dispose();
         _listener.Stop();
         await _capture.DisposeAsync();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 
+    private async Task AnswerAsync(CancellationToken cancellationToken)
+    {
+        var answer = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray();
+        try
+        {
+            while (true)
+            {
+                var client = await _listener.AcceptTcpClientAsync(cancellationToken);
+                _ = Task.Run(async () =>
+                {
+                    using (client)
+                    {
+                        try
+                        {
+                            var stream = client.GetStream();
+                            var buffer = new byte[4096];
+                            if (await stream.ReadAsync(buffer, cancellationToken) > 0)
+                            {
+                                await stream.WriteAsync(answer, cancellationToken);
+                            }
+                        }
+                        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
+                        {
+                        }
+                    }
+                }, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
+
     private FunctionPlatform Build(out FunctionRegistry registry, out FunctionCatalog catalog)
     {
         catalog = new FunctionCatalog();
-        Starter = new TaskStarter(Runtime, Logs, Options, TimeProvider.System);
+        Starter = new TaskStarter(Runtime, Logs, catalog, Options, TimeProvider.System);
         var lifecycle = new RuntimeFunctionLifecycle(Runtime, Starter, catalog, Options);
         registry = new FunctionRegistry(lifecycle, ScaleOptions, TimeProvider.System, NullLoggerFactory.Instance);
         return new FunctionPlatform(Runtime, catalog, registry, new ContainerSpecFactory(Options, Secrets), Namespaces, Logs, Starter,

@@ -280,9 +280,10 @@ internal sealed class FunctionsEndpointsTests : GatewayTestBase
 
     [TestCase(0UL, 0)]
     [TestCase(1UL, 1)]
-    [TestCase(3UL, 1)]
-    [TestCase(10UL, 1)]
-    public async Task Scale_ZeroFreezesAndAnyPositiveCountServesOneReplica(ulong requested, int expected)
+    [TestCase(3UL, 3)]
+    [TestCase(10UL, 10)]
+    [TestCase(ulong.MaxValue, int.MaxValue)]
+    public async Task Scale_PassesTheCountToThePlatformWhichKeepsItWithinMinAndMax(ulong requested, int expected)
     {
         Gateway.Platform.Add("echo");
 

@@ -114,7 +114,6 @@ internal sealed class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        MetricsPort = FreePort();
         if (native is null)
         {
             info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));

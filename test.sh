@@ -12,7 +12,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-packages=(containerd runc containernetworking-plugins docker-registry busybox-static iptables iproute2 curl umoci systemd-container debootstrap dbus nats-server prometheus)
+packages=(containerd runc containernetworking-plugins docker-registry busybox-static iptables iproute2 curl umoci systemd-container debootstrap dbus nats-server prometheus chromium chromium-driver gcc libc6-dev zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

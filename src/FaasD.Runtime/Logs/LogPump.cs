@@ -165,7 +165,9 @@ internal sealed partial class LogPump : IAsyncDisposable
                 stream.Seek(_offset, SeekOrigin.Begin);
                 var buffer = new byte[(int)Math.Min(ChunkBytes, stream.Length - _offset)];
                 int read;
-                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0 && lines.Count < MaxLinesPerPass)
+                // The line bound is checked before a read, never after it: a chunk read and then not counted in
+                // _offset would be skipped for good.
+                while (lines.Count < MaxLinesPerPass && (read = stream.Read(buffer, 0, buffer.Length)) > 0)
                 {
                     _offset += read;
                     SplitLines(buffer.AsSpan(0, read), maxLineBytes, lines);

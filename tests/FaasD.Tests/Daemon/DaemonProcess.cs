@@ -122,7 +122,8 @@ internal sealed class DaemonProcess : IAsyncDisposable
         string[] args =
         [
             "up", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s", .. ExtraArgs,
+            "--state-dir", StateDir, "--cni-conf-dir", CniDir, "--containerd-socket", ContainerdSocket, "--stop-grace-period", "2s",
+            "--metrics-port", MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), .. ExtraArgs,
         ];
         foreach (var arg in args)
         {

@@ -98,7 +98,20 @@ internal sealed partial class FunctionPlatform(
 
         var scaling = ValidateScaling(spec);
         var deployment = StoredDeployment.From(spec, old.Deployment.Generation + 1);
-        await RollOutAsync(key, old, deployment, settings, scaling, cancellationToken);
+        try
+        {
+            await RollOutAsync(key, old, deployment, settings, scaling, cancellationToken);
+        }
+        catch (FunctionPlatformException ex) when (ex.InnerException is RuntimeException && _catalog.TryGet(key, out var current) && ReferenceEquals(current, old))
+        {
+            // A daemon killed mid-update can leave containerd's state for the next generation's name behind (the
+            // shim directory of a task whose create recovery cut short). Nothing has moved to the new generation
+            // yet, so that name is skipped once instead of failing every later update.
+            Log.GenerationSkipped(_logger, key, deployment.Generation, ex.Message);
+            deployment = StoredDeployment.From(spec, deployment.Generation + 1);
+            await RollOutAsync(key, old, deployment, settings, scaling, cancellationToken);
+        }
+
         Announce(new FunctionChange(FunctionChangeKind.Updated, spec.Namespace, spec.Name, spec));
     }
 
@@ -347,6 +360,9 @@ internal sealed partial class FunctionPlatform(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = LogEvents.GenerationSkipped, Level = LogLevel.Warning, Message = "Update of {Function}: generation {Generation} could not start ({Reason}); trying the next one")]
+        public static partial void GenerationSkipped(ILogger logger, FunctionKey function, long generation, string reason);
+
         [LoggerMessage(EventId = LogEvents.ForeignContainerKept, Level = LogLevel.Warning, Message = "Left {Namespace}/{Container} alone: {Reason}")]
         public static partial void ForeignContainerKept(ILogger logger, string @namespace, string container, string reason);
 

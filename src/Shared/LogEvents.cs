@@ -148,6 +148,7 @@ internal static class LogEvents
     // ── Reliability (7300–7399): ownership checks, image GC, stale leases
     // Functions/FunctionPlatform.cs
     public const int ForeignContainerKept = 7300;
+    public const int GenerationSkipped = 7301;
 
     // ── Replicas (7500–7599): replicas, load balancing, autoscaler, health
     // Functions/FunctionPlatform.Replicas.cs

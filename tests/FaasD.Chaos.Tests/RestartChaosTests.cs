@@ -130,18 +130,23 @@ internal sealed class RestartChaosTests
         await _host.Daemon.KillAsync();
         await KillTasksAsync();
         await _host.Containerd.KillAsync();
-        foreach (var netns in Directory.EnumerateFiles("/var/run/netns").Where(f => Path.GetFileName(f).StartsWith($"openfaas-fn.{_host.Prefix}", StringComparison.Ordinal)))
+        // The daemon's own pool of pre-wired namespaces goes the same way (a function's netns taken from the pool
+        // keeps the pool's CNI container id, so its NAT rules carry the pool's name).
+        var pool = PoolPrefixOf(_host.Daemon.StateDir);
+        foreach (var netns in Directory.EnumerateFiles("/var/run/netns").Where(f =>
+                     Path.GetFileName(f).StartsWith($"openfaas-fn.{_host.Prefix}", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith(pool, StringComparison.Ordinal)))
         {
             await Shell.RunAsync("ip", "netns", "delete", Path.GetFileName(netns));
         }
 
         await IptablesRules.RemoveAsync(ChaosHost.NetworkName, $"openfaas-fn.{_host.Prefix}");
+        await IptablesRules.RemoveAsync(ChaosHost.NetworkName, pool);
         foreach (var dir in new[] { Path.Combine("/var/run/cni", ChaosHost.NetworkName), "/var/run/faasd/network" })
         {
             foreach (var file in Directory.Exists(dir) ? Directory.EnumerateFiles(dir) : [])
             {
                 var fileName = Path.GetFileName(file);
-                if (fileName.Contains(_host.Prefix, StringComparison.Ordinal) || (dir.Contains(ChaosHost.NetworkName, StringComparison.Ordinal) && fileName.StartsWith("10.", StringComparison.Ordinal)))
+                if (fileName.Contains(_host.Prefix, StringComparison.Ordinal) || fileName.Contains(pool, StringComparison.Ordinal) || (dir.Contains(ChaosHost.NetworkName, StringComparison.Ordinal) && fileName.StartsWith("10.", StringComparison.Ordinal)))
                 {
                     File.Delete(file);
                 }
@@ -158,6 +163,10 @@ internal sealed class RestartChaosTests
         Assert.That(took, Is.LessThan(ServeWithin));
         Assert.That(counts, Is.EqualTo(before), "everything back, once per function, nothing of the old boot left");
     }
+
+    /// <summary>The daemon names its netns pool after its state directory (src/FaasD/Hosting/NetnsPoolPrefix.cs).</summary>
+    private static string PoolPrefixOf(string stateDir) =>
+        "faasd-pool-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(stateDir))))[..10];
 
     private async Task<LeakCounts> SettledCountsAsync(LeakCounts expected)
     {

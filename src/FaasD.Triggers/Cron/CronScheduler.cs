@@ -20,6 +20,9 @@ internal sealed partial class CronScheduler(TriggerDispatcher dispatcher, TimePr
     /// <summary>Longest single sleep: far-away runs (@yearly) are re-evaluated, and Task.Delay's limit is never hit.</summary>
     private static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
 
+    /// <summary>How far the clock may move while the timer is armed before the timer is armed again.</summary>
+    private static readonly TimeSpan RearmTolerance = TimeSpan.FromMilliseconds(50);
+
     private static readonly KeyValuePair<string, string>[] CronHeaders =
     [
         new("X-Topic", TriggerAnnotationNames.CronTopic),
@@ -136,11 +139,14 @@ internal sealed partial class CronScheduler(TriggerDispatcher dispatcher, TimePr
             }
 
             due.Clear();
-            // The sleep is measured right before the timer is armed and "now" checked again after, so a clock that
-            // moved in between (a fake clock in tests, a suspended machine) cannot leave the loop asleep past a run.
+            // The sleep is measured right before the timer is armed and "now" read again after. A clock that moved
+            // in between (a fake clock in tests, a suspended machine) would make the timer fire late by that much, or
+            // the run may already be due: then the loop goes round and arms again instead of sleeping past a run.
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var timer = Task.Delay(wakeAt is { } at ? Clamp(at - time.GetUtcNow()) : MaxSleep, time, wake.Token);
-            if (wakeAt is null || time.GetUtcNow() < wakeAt)
+            var armedFrom = time.GetUtcNow();
+            var timer = Task.Delay(wakeAt is { } at ? Clamp(at - armedFrom) : MaxSleep, time, wake.Token);
+            var armedAt = time.GetUtcNow();
+            if ((wakeAt is null || armedAt < wakeAt) && armedAt - armedFrom < RearmTolerance)
             {
                 await Task.WhenAny(changed, timer);
             }

@@ -102,7 +102,7 @@ internal sealed partial class FunctionPlatform(
         {
             await RollOutAsync(key, old, deployment, settings, scaling, cancellationToken);
         }
-        catch (FunctionPlatformException ex) when (ex.InnerException is RuntimeException && _catalog.TryGet(key, out var current) && ReferenceEquals(current, old))
+        catch (FunctionPlatformException ex) when (ex.InnerException is RuntimeException && _catalog.TryGet(key, out var current) && current.Deployment.Generation == old.Deployment.Generation)
         {
             // A daemon killed mid-update can leave containerd's state for the next generation's name behind (the
             // shim directory of a task whose create recovery cut short). Nothing has moved to the new generation

@@ -50,8 +50,13 @@ fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 skip() { skipped=$((skipped + 1)); echo "SKIP $*"; }
 # check "what" command...: passes when the command succeeds.
 check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-# Runs a command inside the container, in all of its namespaces (machinectl is unusable: --register=no).
-in_ct() { nsenter -t "$leader" -a "$@"; }
+# Runs a command inside the container, in all of its namespaces (machinectl is unusable: --register=no). Every
+# command has a time limit: a stuck systemd or daemon fails the check that met it, with the diagnostics below,
+# instead of hanging the stage (systemctl alone waits 25 s per call on an unresponsive manager).
+ct_timeout=60
+in_ct() { timeout -k 5 "$ct_timeout" nsenter -t "$leader" -a "$@"; }
+# The same inside `bash -c` strings (loops written out for the inner shell), with a shorter limit per try.
+ct() { echo "timeout -k 2 20 nsenter -t $leader -a"; }
 equals() { [ "$1" = "$2" ] || { echo "    expected '$2', got '$1'"; return 1; }; }
 
 # Host cgroup layout: hybrid v1 (this VM) has the v2 tree at /sys/fs/cgroup/unified; a pure v2 host at /sys/fs/cgroup.
@@ -135,10 +140,11 @@ SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 setsid sh -c "$procs_cmd
   >"$work/boot.log" 2>&1 </dev/null &
 nspawn_pid=$!
 state=""
-for _ in $(seq 1 600); do
+end=$((SECONDS + 120))
+while [ $SECONDS -lt $end ]; do
   leader=$(pgrep -P "$nspawn_pid" | head -1)
   if [ -n "$leader" ]; then
-    state=$(nsenter -t "$leader" -a systemctl is-system-running 2>/dev/null)
+    state=$(timeout -k 2 10 nsenter -t "$leader" -a systemctl is-system-running 2>/dev/null)
     case "$state" in running|degraded) break ;; esac
   fi
   kill -0 "$nspawn_pid" 2>/dev/null || break
@@ -152,7 +158,7 @@ echo "nspawn=$nspawn_pid leader=$leader system=$state"
 step "boot to running"
 
 # 4. install.sh exactly as a user runs it, offline (apt installs from the cached .debs).
-in_ct env DEBIAN_FRONTEND=noninteractive /root/payload/install.sh --binary /root/payload/faasd >"$work/install.log" 2>&1
+ct_timeout=300 in_ct env DEBIAN_FRONTEND=noninteractive /root/payload/install.sh --binary /root/payload/faasd >"$work/install.log" 2>&1
 rc=$?
 sed 's/^/    | /' "$work/install.log" | tail -8
 check "install.sh exits 0" equals "$rc" 0
@@ -166,20 +172,20 @@ check "faasd.service is active" equals "$(in_ct systemctl is-active faasd)" acti
 check "containerd.service is active" equals "$(in_ct systemctl is-active containerd)" active
 check "faasd.service is Type=notify" equals "$(in_ct systemctl show faasd -p Type --value)" notify
 check "faasd.service is enabled" equals "$(in_ct systemctl is-enabled faasd)" enabled
-check "journal shows the daemon's ready line" bash -c "nsenter -t $leader -a journalctl -u faasd --no-pager -o cat | grep -qiE 'Application started|ready|serving'"
-check "no raw <N> prefixes reach the journal (journald parsed them)" bash -c "! nsenter -t $leader -a journalctl -u faasd --no-pager -o cat | grep -qE '^<[0-7]>'"
+check "journal shows the daemon's ready line" bash -c "$(ct) journalctl -u faasd --no-pager -o cat | grep -qiE 'Application started|ready|serving'"
+check "no raw <N> prefixes reach the journal (journald parsed them)" bash -c "! $(ct) journalctl -u faasd --no-pager -o cat | grep -qE '^<[0-7]>'"
 check "journalctl -p warning shows only warnings and worse" bash -c \
-  "nsenter -t $leader -a journalctl -u faasd -p warning --no-pager -o export | grep -a '^PRIORITY=' | grep -qv '^PRIORITY=[0-4]\$' && exit 1 || exit 0"
+  "$(ct) journalctl -u faasd -p warning --no-pager -o export | grep -a '^PRIORITY=' | grep -qv '^PRIORITY=[0-4]\$' && exit 1 || exit 0"
 check "journalctl -p warning leaves out the (info) ready line" bash -c \
-  "! nsenter -t $leader -a journalctl -u faasd -p warning --no-pager -o cat | grep -qiE 'Application started'"
+  "! $(ct) journalctl -u faasd -p warning --no-pager -o cat | grep -qiE 'Application started'"
 check "/healthz answers inside the machine" in_ct curl -fsS -o /dev/null http://127.0.0.1:8080/healthz
 check "admin password created in /var/lib/faasd/secrets" in_ct test -s /var/lib/faasd/secrets/basic-auth-password
 step "unit, notify and journal checks"
 
 # The unit sets WatchdogSec: without pings systemd would kill faasd. A ping moves WatchdogTimestamp.
 watchdog_before=$(in_ct systemctl show faasd -p WatchdogTimestampMonotonic --value)
-check "faasd pings the systemd watchdog" bash -c "for i in \$(seq 1 50); do
-  [ \"\$(nsenter -t $leader -a systemctl show faasd -p WatchdogTimestampMonotonic --value)\" != '$watchdog_before' ] && exit 0; sleep 0.5; done; exit 1"
+check "faasd pings the systemd watchdog" bash -c "end=\$((SECONDS + 25)); while [ \$SECONDS -lt \$end ]; do
+  [ \"\$($(ct) systemctl show faasd -p WatchdogTimestampMonotonic --value)\" != '$watchdog_before' ] && exit 0; sleep 0.5; done; exit 1"
 step "watchdog ping"
 
 # 6. Functions: deploy from an imported image, invoke, logs; survive restart and SIGKILL of the daemon.
@@ -196,12 +202,12 @@ if [ -z "$function_ready" ]; then
   check "faasd image import" in_ct /usr/local/bin/faasd image import /root/payload/function-oci.tar
   check "deploy $fn" api -o /dev/null -X POST http://127.0.0.1:8080/system/functions \
     -H 'Content-Type: application/json' -d "{\"service\":\"$fn\",\"image\":\"$image_ref\"}"
-  for _ in $(seq 1 60); do invoke "$fn/" >/dev/null 2>&1 && break; sleep 0.5; done
-  check "$fn answers" bash -c "nsenter -t $leader -a curl -fsS -m 10 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd'"
+  end=$((SECONDS + 30)); while [ $SECONDS -lt $end ]; do invoke "$fn/" >/dev/null 2>&1 && break; sleep 0.5; done
+  check "$fn answers" bash -c "$(ct) curl -fsS -m 10 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd'"
   # cgi-bin/log writes its query to stderr: the function's own output, which the daemon forwards to journald.
   invoke "$fn/cgi-bin/log?$marker" >/dev/null
   check "$fn output under journalctl -t openfaas-fn:$fn" bash -c \
-    "for i in \$(seq 1 20); do nsenter -t $leader -a journalctl -t openfaas-fn:$fn --no-pager -o cat | grep -q $marker && exit 0; sleep 0.5; done; exit 1"
+    "end=\$((SECONDS + 10)); while [ \$SECONDS -lt \$end ]; do $(ct) journalctl -t openfaas-fn:$fn --no-pager -o cat | grep -q $marker && exit 0; sleep 0.5; done; exit 1"
 else
   fail "function deploy/invoke/logs: $function_ready"
 fi
@@ -222,7 +228,7 @@ in_ct systemctl restart faasd
 check "after systemctl restart: active" equals "$(in_ct systemctl is-active faasd)" active
 if [ -z "$function_ready" ]; then
   check "after systemctl restart: $fn's container kept running (same task pid)" equals "$(task_pid)" "$pid_before"
-  check "after systemctl restart: $fn still answers" bash -c "for i in \$(seq 1 40); do nsenter -t $leader -a curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd' && exit 0; sleep 0.5; done; exit 1"
+  check "after systemctl restart: $fn still answers" bash -c "end=\$((SECONDS + 20)); while [ \$SECONDS -lt \$end ]; do $(ct) curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd' && exit 0; sleep 0.5; done; exit 1"
 else
   fail "function survives restart: $function_ready"
 fi
@@ -230,15 +236,15 @@ step "systemctl restart faasd"
 
 restarts_before=$(in_ct systemctl show faasd -p NRestarts --value)
 in_ct systemctl kill -s KILL faasd
-for _ in $(seq 1 100); do
+end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do
   [ "$(in_ct systemctl show faasd -p NRestarts --value)" != "$restarts_before" ] && [ "$(in_ct systemctl is-active faasd)" = active ] && break
   sleep 0.2
 done
-check "after SIGKILL: systemd restarted faasd" bash -c "[ \"\$(nsenter -t $leader -a systemctl show faasd -p NRestarts --value)\" -gt $restarts_before ]"
+check "after SIGKILL: systemd restarted faasd" bash -c "[ \"\$($(ct) systemctl show faasd -p NRestarts --value)\" -gt $restarts_before ]"
 check "after SIGKILL: active again" equals "$(in_ct systemctl is-active faasd)" active
 if [ -z "$function_ready" ]; then
   check "after SIGKILL: $fn's container kept running (same task pid)" equals "$(task_pid)" "$pid_before"
-  check "after SIGKILL: $fn still answers" bash -c "for i in \$(seq 1 40); do nsenter -t $leader -a curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd' && exit 0; sleep 0.5; done; exit 1"
+  check "after SIGKILL: $fn still answers" bash -c "end=\$((SECONDS + 20)); while [ \$SECONDS -lt \$end ]; do $(ct) curl -fsS -m 5 http://127.0.0.1:8080/function/$fn/ | grep -q 'busybox httpd' && exit 0; sleep 0.5; done; exit 1"
 else
   fail "function survives SIGKILL: $function_ready"
 fi
@@ -248,9 +254,9 @@ step "systemctl kill -s KILL faasd"
 #    install` must reach systemd on its private socket (/run/systemd/private), as systemctl does.
 in_ct systemctl stop dbus.socket dbus.service 2>/dev/null
 password_before=$(in_ct cat /var/lib/faasd/secrets/basic-auth-password 2>/dev/null)
-in_ct env DEBIAN_FRONTEND=noninteractive /root/payload/install.sh --binary /root/payload/faasd >"$work/reinstall.log" 2>&1
+ct_timeout=300 in_ct env DEBIAN_FRONTEND=noninteractive /root/payload/install.sh --binary /root/payload/faasd >"$work/reinstall.log" 2>&1
 check "install.sh again (no system bus) exits 0" equals "$?" 0
-check "install.sh again: the system bus is really down" bash -c "[ \"\$(nsenter -t $leader -a systemctl is-active dbus.service)\" != active ]"
+check "install.sh again: the system bus is really down" bash -c "[ \"\$($(ct) systemctl is-active dbus.service)\" != active ]"
 check "install.sh again: faasd install fell back to /run/systemd/private" bash -c \
   "grep -q 'falling back to systemd.s private socket' '$work/reinstall.log' && grep -q 'Talking to systemd over its private socket /run/systemd/private' '$work/reinstall.log'"
 grep -E '\[74[0-9][0-9]\]' "$work/reinstall.log" | sed 's/^/    | /'
@@ -258,7 +264,7 @@ check "install.sh again: start jobs waited for over the private socket (JobRemov
 check "install.sh again: active" equals "$(in_ct systemctl is-active faasd)" active
 check "install.sh again: password unchanged" equals "$(in_ct cat /var/lib/faasd/secrets/basic-auth-password 2>/dev/null)" "$password_before"
 if [ -z "$function_ready" ]; then
-  check "install.sh again: $fn still deployed" bash -c "nsenter -t $leader -a curl -fsS -u admin:$password http://127.0.0.1:8080/system/functions | grep -q '\"$fn\"'"
+  check "install.sh again: $fn still deployed" bash -c "$(ct) curl -fsS -u admin:$password http://127.0.0.1:8080/system/functions | grep -q '\"$fn\"'"
 else
   fail "function kept across re-install: $function_ready"
 fi
@@ -267,14 +273,19 @@ step "install.sh again"
 # 8. Uninstall: service and files gone, state kept.
 in_ct /root/payload/install.sh --uninstall >"$work/uninstall.log" 2>&1
 check "install.sh --uninstall exits 0" equals "$?" 0
-check "uninstall: faasd.service not active" bash -c "[ \"\$(nsenter -t $leader -a systemctl is-active faasd)\" != active ]"
-check "uninstall: unit and binary removed" bash -c "! nsenter -t $leader -a test -e /etc/systemd/system/faasd.service && ! nsenter -t $leader -a test -e /usr/local/bin/faasd"
+check "uninstall: faasd.service not active" bash -c "[ \"\$($(ct) systemctl is-active faasd)\" != active ]"
+check "uninstall: unit and binary removed" bash -c "! $(ct) test -e /etc/systemd/system/faasd.service && ! $(ct) test -e /usr/local/bin/faasd"
 check "uninstall: /var/lib/faasd kept" in_ct test -d /var/lib/faasd
 step "install.sh --uninstall"
 
 if [ "$failed" -gt 0 ]; then
+  # What the machine was doing when a check failed: queued jobs and the manager's own log show a stuck systemd.
+  echo "--- systemctl list-jobs"
+  ct_timeout=15 in_ct systemctl list-jobs --no-pager 2>&1 | sed 's/^/    | /'
+  echo "--- journalctl (whole machine, last 40 lines)"
+  ct_timeout=15 in_ct journalctl --no-pager -n 40 2>&1 | sed 's/^/    | /'
   echo "--- journalctl -u faasd (last 30 lines)"
-  in_ct journalctl -u faasd --no-pager -n 30 | sed 's/^/    | /'
+  ct_timeout=15 in_ct journalctl -u faasd --no-pager -n 30 | sed 's/^/    | /'
   echo "--- install.log"; sed 's/^/    | /' "$work/install.log" | tail -30
   echo "--- reinstall.log"; sed 's/^/    | /' "$work/reinstall.log" | tail -30
 fi

@@ -84,8 +84,13 @@ internal sealed class MetricsDaemonTests : DaemonFixture
         var fn = $"function_name=\"{name}.openfaas-fn\",namespace=\"openfaas-fn\"";
         using (Assert.EnterMultipleScope())
         {
-            // Shared memory (tmpfs) is charged to the cgroup and is not reclaimable file cache: all of it is working set.
-            Assert.That(after.GetProperty("totalMemoryBytes").GetDouble() - before.GetProperty("totalMemoryBytes").GetDouble(), Is.InRange(fill, fill + (8 * 1024 * 1024)));
+            // Shared memory (tmpfs) is charged to the cgroup and is not reclaimable file cache: all of it is working set,
+            // so the working set after the fill holds at least the fill. The rest of the working set (httpd's own file
+            // pages) can shrink between the samples when the kernel deactivates them (seen: 110 KiB), so the fill is
+            // bounded from below by the absolute value and the growth only from above.
+            var afterBytes = after.GetProperty("totalMemoryBytes").GetDouble();
+            Assert.That(afterBytes, Is.GreaterThanOrEqualTo(fill));
+            Assert.That(afterBytes - before.GetProperty("totalMemoryBytes").GetDouble(), Is.LessThanOrEqualTo(fill + (8 * 1024 * 1024)));
             Assert.That(SampleValue(metrics, $"pod_memory_working_set_bytes{{{fn}}}"), Is.InRange(fill, fill + (16 * 1024 * 1024)));
             // The burn loop runs for at least a tenth of a CPU second on any machine this runs on.
             Assert.That(SampleValue(metrics, $"pod_cpu_usage_seconds_total{{{fn}}}"), Is.GreaterThan(0.1));

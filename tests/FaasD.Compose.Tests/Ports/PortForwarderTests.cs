@@ -54,7 +54,9 @@ public sealed class PortForwarderTests
         var published = FreePort();
         await using var proxies = new PortProxies(_ => null, 4096, NullLogger<PortProxies>.Instance);
         await proxies.StartAsync(ProjectWith(new PublishedPort(IPAddress.Loopback, published, 1)));
-        Assert.That(await RoundTripAsync(published, "x", timeout.Token), Is.Empty);
+        // The client sends nothing: a socket closed with unread bytes in its receive buffer answers with a reset
+        // instead of end-of-stream, which would make this test depend on who is faster.
+        Assert.That(await RoundTripAsync(published, string.Empty, timeout.Token), Is.Empty);
     }
 
     [Test]

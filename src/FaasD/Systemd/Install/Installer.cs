@@ -62,7 +62,16 @@ public sealed partial class Installer
 
         await using (systemd)
         {
-            return await EnableAndStartAsync(systemd, output, cancellationToken);
+            try
+            {
+                return await EnableAndStartAsync(systemd, output, cancellationToken);
+            }
+            catch (SystemdUnreachableException ex)
+            {
+                // A call systemd never answered: the same one line, and a non-zero exit install.sh reports.
+                await output.WriteLineAsync(ex.Message);
+                return 1;
+            }
         }
     }
 

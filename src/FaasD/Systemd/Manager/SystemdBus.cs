@@ -17,12 +17,17 @@ internal static partial class SystemdBus
     public static string SystemBusAddress => DBusAddress.System ?? "unix:path=/var/run/dbus/system_bus_socket";
 
     /// <summary>A connection to systemd and whether it goes through a bus (true) or the private socket (false).</summary>
-    public static async Task<(DBusConnection Connection, bool ViaBus)> ConnectAsync(
-        string systemBusAddress, string privateSocket, ILogger logger, CancellationToken cancellationToken)
+    public static Task<(DBusConnection Connection, bool ViaBus)> ConnectAsync(
+        string systemBusAddress, string privateSocket, ILogger logger, CancellationToken cancellationToken) =>
+        ConnectAsync(systemBusAddress, privateSocket, HandshakeTimeout, logger, cancellationToken);
+
+    /// <param name="handshakeTimeout">How long one connect attempt may take before it is dropped and tried again.</param>
+    internal static async Task<(DBusConnection Connection, bool ViaBus)> ConnectAsync(
+        string systemBusAddress, string privateSocket, TimeSpan handshakeTimeout, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            var connection = await OpenAsync(systemBusAddress, cancellationToken);
+            var connection = await OpenAsync(systemBusAddress, handshakeTimeout, logger, cancellationToken);
             Log.ViaSystemBus(logger, systemBusAddress);
             return (connection, true);
         }
@@ -39,7 +44,7 @@ internal static partial class SystemdBus
 
         try
         {
-            var connection = await OpenAsync("unix:path=" + privateSocket, cancellationToken);
+            var connection = await OpenAsync("unix:path=" + privateSocket, handshakeTimeout, logger, cancellationToken);
             Log.ViaPrivateSocket(logger, privateSocket);
             return (connection, false);
         }
@@ -49,21 +54,43 @@ internal static partial class SystemdBus
         }
     }
 
-    private static bool IsConnectFailure(Exception ex) => ex is DBusExceptionBase or SocketException or IOException;
+    private static bool IsConnectFailure(Exception ex) => ex is DBusExceptionBase or SocketException or IOException or TimeoutException;
 
-    /// <summary>Connect, authenticate and (on a bus) Hello; the library's connect takes no token, so we stop waiting instead.</summary>
-    private static async Task<DBusConnection> OpenAsync(string address, CancellationToken cancellationToken)
+    /// <summary>How long one connect (socket, authentication, Hello) may take; systemd answers in milliseconds.</summary>
+    internal static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    private const int HandshakeAttempts = 3;
+
+    /// <summary>
+    /// Connect, authenticate and Hello, each attempt bounded: a handshake that stalls (seen on systemd's private
+    /// socket right after the bus daemon stopped; systemctl connected at the same moment) is dropped and tried
+    /// again on a new socket instead of hanging the install. The library's connect takes no token, so we stop waiting.
+    /// </summary>
+    private static async Task<DBusConnection> OpenAsync(string address, TimeSpan handshakeTimeout, ILogger logger, CancellationToken cancellationToken)
     {
-        var connection = new DBusConnection(address);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
+            var connection = new DBusConnection(address);
+            try
+            {
+                await connection.ConnectAsync().AsTask().WaitAsync(handshakeTimeout, cancellationToken);
+                return connection;
+            }
+            catch (TimeoutException) when (attempt < HandshakeAttempts)
+            {
+                connection.Dispose();
+                Log.HandshakeStalled(logger, address, handshakeTimeout.TotalSeconds, attempt, HandshakeAttempts);
+            }
+            catch (TimeoutException ex)
+            {
+                connection.Dispose();
+                throw new TimeoutException($"no answer to the D-Bus handshake within {handshakeTimeout.TotalSeconds:0.#} s, {HandshakeAttempts} attempts", ex);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
         }
     }
 
@@ -77,5 +104,8 @@ internal static partial class SystemdBus
 
         [LoggerMessage(EventId = 7402, Level = LogLevel.Information, Message = "Talking to systemd over its private socket {Path}")]
         public static partial void ViaPrivateSocket(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 7403, Level = LogLevel.Warning, Message = "{Address}: the D-Bus handshake did not complete within {Seconds} s (attempt {Attempt} of {Attempts}); connecting again")]
+        public static partial void HandshakeStalled(ILogger logger, string address, double seconds, int attempt, int attempts);
     }
 }

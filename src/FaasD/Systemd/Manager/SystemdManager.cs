@@ -18,6 +18,9 @@ internal sealed class SystemdManager : ISystemdManager
     private const string UnitInterface = "org.freedesktop.systemd1.Unit";
     private const string PropertiesInterface = "org.freedesktop.DBus.Properties";
 
+    /// <summary>How long systemd may take to answer one call (a Reload on a slow SD card takes seconds, not minutes).</summary>
+    internal static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+
     private readonly DBusConnection _connection;
     private readonly bool _viaBus;
     private readonly TimeProvider _time;
@@ -41,10 +44,10 @@ internal sealed class SystemdManager : ISystemdManager
     }
 
     public Task ReloadAsync(CancellationToken cancellationToken) =>
-        _connection.CallMethodAsync(ManagerCall("Reload")).WaitAsync(cancellationToken);
+        AnswerAsync(_connection.CallMethodAsync(ManagerCall("Reload")), "Reload", cancellationToken);
 
     public Task<IReadOnlyList<UnitFileChange>> EnableUnitFilesAsync(string[] files, bool runtime = false, bool force = true, CancellationToken cancellationToken = default) =>
-        _connection.CallMethodAsync(EnableUnitFilesCall(files, runtime, force), ManagerReplies.EnableUnitFiles, null).WaitAsync(cancellationToken);
+        AnswerAsync(_connection.CallMethodAsync(EnableUnitFilesCall(files, runtime, force), ManagerReplies.EnableUnitFiles, null), "EnableUnitFiles", cancellationToken);
 
     public Task<string> StartUnitAsync(string name, string mode = "replace", CancellationToken cancellationToken = default) =>
         QueueJobAsync("StartUnit", name, mode, cancellationToken);
@@ -57,7 +60,7 @@ internal sealed class SystemdManager : ISystemdManager
         string unitPath;
         try
         {
-            unitPath = await _connection.CallMethodAsync(ManagerCall("GetUnit", name), ManagerReplies.ObjectPath, null).WaitAsync(cancellationToken);
+            unitPath = await AnswerAsync(_connection.CallMethodAsync(ManagerCall("GetUnit", name), ManagerReplies.ObjectPath, null), "GetUnit", cancellationToken);
         }
         catch (DBusErrorReplyException ex) when (ex.ErrorName == NoSuchUnitError)
         {
@@ -65,7 +68,7 @@ internal sealed class SystemdManager : ISystemdManager
             return "inactive";
         }
 
-        return await _connection.CallMethodAsync(GetProperty(unitPath, UnitInterface, "ActiveState"), ManagerReplies.StringVariant, null).WaitAsync(cancellationToken);
+        return await AnswerAsync(_connection.CallMethodAsync(GetProperty(unitPath, UnitInterface, "ActiveState"), ManagerReplies.StringVariant, null), "Get ActiveState", cancellationToken);
     }
 
     public async Task<string?> WaitForJobAsync(string jobPath, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -97,7 +100,7 @@ internal sealed class SystemdManager : ISystemdManager
     private async Task<string> QueueJobAsync(string method, string name, string mode, CancellationToken cancellationToken)
     {
         await WatchJobsAsync(cancellationToken);
-        return await _connection.CallMethodAsync(ManagerCall(method, name, mode), ManagerReplies.ObjectPath, null).WaitAsync(cancellationToken);
+        return await AnswerAsync(_connection.CallMethodAsync(ManagerCall(method, name, mode), ManagerReplies.ObjectPath, null), method, cancellationToken);
     }
 
     /// <summary>
@@ -117,7 +120,7 @@ internal sealed class SystemdManager : ISystemdManager
             // No sender in the rule: on the private socket messages carry none, and path + interface name systemd.
             var rule = new MatchRule { Type = MessageType.Signal, Path = ManagerPath, Interface = ManagerInterface, Member = "JobRemoved" };
             var flags = ObserverFlags.EmitOnConnectionClosed | ObserverFlags.EmitOnConnectionFailed | ObserverFlags.EmitOnReaderFailed;
-            _jobWatch = await _connection.AddMatchAsync(
+            _jobWatch = await AnswerAsync(_connection.AddMatchAsync(
                 rule,
                 ManagerReplies.JobRemoved,
                 static (Notification<JobRemoved> notification) =>
@@ -134,15 +137,46 @@ internal sealed class SystemdManager : ISystemdManager
                 },
                 emitOnCapturedContext: false,
                 flags: _viaBus ? flags : flags | ObserverFlags.NoSubscribe,
-                state: _jobs).AsTask().WaitAsync(cancellationToken);
+                state: _jobs).AsTask(), "AddMatch JobRemoved", cancellationToken);
 
-            await _connection.CallMethodAsync(ManagerCall("Subscribe")).WaitAsync(cancellationToken);
+            await AnswerAsync(_connection.CallMethodAsync(ManagerCall("Subscribe")), "Subscribe", cancellationToken);
         }
         finally
         {
             _watchLock.Release();
         }
     }
+
+    /// <summary>
+    /// Every call is bounded, as systemctl bounds its own (25 s): a manager that never answers makes install fail
+    /// with a reason instead of hanging. Queued jobs are waited for separately (<see cref="WaitForJobAsync"/>).
+    /// </summary>
+    private async Task AnswerAsync(Task call, string member, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call.WaitAsync(CallTimeout, _time, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw NoAnswer(member, ex);
+        }
+    }
+
+    private async Task<T> AnswerAsync<T>(Task<T> call, string member, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.WaitAsync(CallTimeout, _time, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw NoAnswer(member, ex);
+        }
+    }
+
+    private static SystemdUnreachableException NoAnswer(string member, TimeoutException ex) =>
+        new($"systemd did not answer {member} within {CallTimeout.TotalSeconds:0} s", ex);
 
     /// <summary>A call on the manager object with string arguments (all the calls here that are not EnableUnitFiles).</summary>
     private MessageBuffer ManagerCall(string member, params string[] arguments)

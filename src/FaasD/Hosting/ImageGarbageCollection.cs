@@ -53,22 +53,25 @@ internal sealed partial class ImageGarbageCollection(
     /// <summary>One round: namespaces whose containers were deleted, then the disk watermark. Never throws but for cancellation.</summary>
     internal async Task CollectOnceAsync(CancellationToken cancellationToken)
     {
-        var changed = new List<string>();
+        // Namespaces taken from the pending set for this round: put back if the round fails.
+        var taken = new List<string>();
         try
         {
             var ours = await source.ListNamespacesAsync(cancellationToken);
+            var changed = new List<string>();
             foreach (var @namespace in _pending.Keys)
             {
                 if (_pending.TryRemove(@namespace, out _) && ours.Contains(@namespace, StringComparer.Ordinal))
                 {
                     changed.Add(@namespace);
+                    taken.Add(@namespace);
                 }
             }
 
             if (changed.Count > 0)
             {
                 var report = await collector.PruneAsync(changed, new PruneOptions { MinAge = settings.ImageGcMinAge, DiskPath = settings.ContainerdRoot }, cancellationToken);
-                changed.Clear();
+                taken.Clear();
                 foreach (var young in report.Young)
                 {
                     // Too young to go yet (or a deploy's image whose container is on its way): look again next round.
@@ -105,7 +108,7 @@ internal sealed partial class ImageGarbageCollection(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            foreach (var @namespace in changed)
+            foreach (var @namespace in taken)
             {
                 _pending.TryAdd(@namespace, 0);
             }

@@ -149,6 +149,12 @@ internal static class LogEvents
     // Functions/FunctionPlatform.cs
     public const int ForeignContainerKept = 7300;
     public const int GenerationSkipped = 7301;
+    // Images/Collection/ImageCollector.cs
+    public const int ImageRemoved = 7310;
+    // Hosting/ImageGarbageCollection.cs
+    public const int ImageGcPruned = 7311;
+    public const int ImageGcStillFull = 7312;
+    public const int ImageGcFailed = 7313;
 
     // ── Replicas (7500–7599): replicas, load balancing, autoscaler, health
     // Functions/FunctionPlatform.Replicas.cs

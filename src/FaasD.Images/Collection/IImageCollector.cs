@@ -27,6 +27,13 @@ public sealed record PruneOptions
 
     /// <summary>Where free space is measured before and after (containerd's root); null: not measured.</summary>
     public string? DiskPath { get; init; }
+
+    /// <summary>
+    /// Asked before each removal; true ends the prune (e.g. the disk is below the low watermark again). With it the
+    /// unused images go oldest first, each collected synchronously so the space it held is free when it is asked
+    /// again. Null: every unused image goes.
+    /// </summary>
+    public Func<bool>? StopWhen { get; init; }
 }
 
 /// <summary>What a removal or prune did: images removed (or that would be), kept because in use, and the store before/after.</summary>
@@ -35,7 +42,11 @@ public sealed record PruneReport(
     IReadOnlyList<string> InUse,
     StoreCounts Before,
     StoreCounts After,
-    long? FreedBytes);
+    long? FreedBytes)
+{
+    /// <summary>Unused images kept because they are younger than <see cref="PruneOptions.MinAge"/> (<c>namespace/name</c>).</summary>
+    public IReadOnlyList<string> Young { get; init; } = [];
+}
 
 /// <summary>Images, content blobs (and their total size) and snapshots in the namespaces looked at.</summary>
 public sealed record StoreCounts(int Images, int Blobs, long BlobBytes, int Snapshots);

@@ -46,52 +46,70 @@ public sealed partial class ImageCollector(ContainerdClient containerd, string s
         ArgumentNullException.ThrowIfNull(options);
         var freeBefore = FreeBytes(options.DiskPath);
         var before = await CountAsync(namespaces, cancellationToken);
-        var removed = new List<string>();
         var kept = new List<string>();
+        var young = new List<string>();
+        var unused = new List<(string Namespace, string Name, DateTimeOffset Changed)>();
         var cutoff = _time.GetUtcNow() - options.MinAge;
         foreach (var @namespace in namespaces)
         {
             var scope = containerd.Namespace(@namespace);
             var inUse = await ImagesInUseAsync(scope, cancellationToken);
             var images = (await scope.Images.ListAsync(new ImagesApi.ListImagesRequest(), cancellationToken: cancellationToken)).Images;
-            var unused = new List<string>();
             foreach (var image in images)
             {
+                var changed = (image.UpdatedAt ?? image.CreatedAt)?.ToDateTimeOffset() ?? DateTimeOffset.MinValue;
                 if (inUse.Contains(image.Name))
                 {
                     kept.Add($"{@namespace}/{image.Name}");
                 }
-                else if ((image.UpdatedAt ?? image.CreatedAt)?.ToDateTimeOffset() is not { } changed || changed <= cutoff)
+                else if (changed <= cutoff)
                 {
-                    unused.Add(image.Name);
+                    unused.Add((@namespace, image.Name, changed));
+                }
+                else
+                {
+                    young.Add($"{@namespace}/{image.Name}");
                 }
             }
+        }
 
-            for (var i = 0; i < unused.Count; i++)
+        if (options.StopWhen is not null)
+        {
+            // Least recently pulled first, as the kubelet does: what goes is what is least likely to be deployed again.
+            unused = [.. unused.OrderBy(u => u.Changed)];
+        }
+
+        var removed = new List<string>();
+        for (var i = 0; i < unused.Count; i++)
+        {
+            var (@namespace, name, _) = unused[i];
+            if (options.StopWhen?.Invoke() == true)
             {
-                removed.Add($"{@namespace}/{unused[i]}");
-                if (options.DryRun)
-                {
-                    continue;
-                }
+                break;
+            }
 
-                try
-                {
-                    // One synchronous collection at the end of the namespace is enough for all of its records.
-                    var sync = i == unused.Count - 1;
-                    await scope.Images.DeleteAsync(new ImagesApi.DeleteImageRequest { Name = unused[i], Sync = sync }, cancellationToken: cancellationToken);
-                    Log.Removed(_logger, unused[i], @namespace);
-                }
-                catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.NotFound)
-                {
-                    // Removed meanwhile by someone else: the goal is reached.
-                }
+            removed.Add($"{@namespace}/{name}");
+            if (options.DryRun)
+            {
+                continue;
+            }
+
+            try
+            {
+                // Without a stop condition one synchronous collection after a namespace's last record is enough.
+                var sync = options.StopWhen is not null || i == unused.Count - 1 || unused[i + 1].Namespace != @namespace;
+                await containerd.Namespace(@namespace).Images.DeleteAsync(new ImagesApi.DeleteImageRequest { Name = name, Sync = sync }, cancellationToken: cancellationToken);
+                Log.Removed(_logger, name, @namespace);
+            }
+            catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.NotFound)
+            {
+                // Removed meanwhile by someone else: the goal is reached.
             }
         }
 
         var after = options.DryRun ? before : await CountAsync(namespaces, cancellationToken);
         var freeAfter = FreeBytes(options.DiskPath);
-        return new PruneReport(removed, kept, before, after, freeBefore is { } b && freeAfter is { } a ? Math.Max(0, a - b) : null);
+        return new PruneReport(removed, kept, before, after, freeBefore is { } b && freeAfter is { } a ? Math.Max(0, a - b) : null) { Young = young };
     }
 
     private static async Task<HashSet<string>> ImagesInUseAsync(ContainerdScope scope, CancellationToken cancellationToken)
@@ -150,7 +168,7 @@ public sealed partial class ImageCollector(ContainerdClient containerd, string s
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7310, Level = LogLevel.Information, Message = "Removed unused image {Image} from namespace {Namespace}")]
+        [LoggerMessage(EventId = LogEvents.ImageRemoved, Level = LogLevel.Information, Message = "Removed unused image {Image} from namespace {Namespace}")]
         public static partial void Removed(ILogger logger, string image, string @namespace);
     }
 }

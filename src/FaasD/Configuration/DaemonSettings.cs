@@ -39,6 +39,7 @@ public sealed record DaemonSettings
     public bool ImageGc { get; init; } = true;
     public int ImageGcHighThreshold { get; init; } = 85;
     public int ImageGcLowThreshold { get; init; } = 80;
+    public TimeSpan ImageGcMinAge { get; init; } = TimeSpan.FromMinutes(2);
     public string ContainerdRoot { get; init; } = "/var/lib/containerd";
     public bool Autoscale { get; init; } = true;
     public TimeSpan ScaleDownWindow { get; init; } = TimeSpan.FromMinutes(1);

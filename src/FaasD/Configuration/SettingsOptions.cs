@@ -51,6 +51,7 @@ public sealed class SettingsOptions
         ImageGc = Add<bool>("--image-gc", "FAASD_IMAGE_GC", "true", "Remove unused images (with content and snapshots) after containers are deleted and when the disk fills.", bool.Parse);
         ImageGcHigh = Add<int>("--image-gc-high-threshold", "FAASD_IMAGE_GC_HIGH_THRESHOLD", "85", "Disk use (percent) of containerd's root that triggers a prune of every unused image.", ParsePercent);
         ImageGcLow = Add<int>("--image-gc-low-threshold", "FAASD_IMAGE_GC_LOW_THRESHOLD", "80", "Disk use (percent) a prune aims below; still above it afterwards is logged as a warning.", ParsePercent);
+        ImageGcMinAge = Add<TimeSpan>("--image-gc-min-age", "FAASD_IMAGE_GC_MIN_AGE", "2m", "Unused images pulled more recently than this are kept by image GC (a deploy pulls its image before it creates the container).", ParseDuration);
         ContainerdRoot = Add<string>("--containerd-root", "FAASD_CONTAINERD_ROOT", d.ContainerdRoot, "containerd's root directory: where image GC measures disk use.", s => s);
         HeadersTimeout = Add<TimeSpan>("--request-headers-timeout", "FAASD_REQUEST_HEADERS_TIMEOUT", "15s", "A client must send all request headers within this time, or the connection is closed (slow-client guard).", ParseDuration);
         Autoscale = Add<bool>("--autoscale", "FAASD_AUTOSCALE", "true", "Scale functions that carry com.openfaas.scale.type, .target or .max labels by their load (rps, capacity, cpu).", bool.Parse);
@@ -93,6 +94,7 @@ public sealed class SettingsOptions
     public Option<bool> ImageGc { get; }
     public Option<int> ImageGcHigh { get; }
     public Option<int> ImageGcLow { get; }
+    public Option<TimeSpan> ImageGcMinAge { get; }
     public Option<string> ContainerdRoot { get; }
     public Option<bool> Autoscale { get; }
     public Option<TimeSpan> ScaleDownWindow { get; }
@@ -145,6 +147,7 @@ public sealed class SettingsOptions
             ImageGc = result.GetValue(ImageGc),
             ImageGcHighThreshold = result.GetValue(ImageGcHigh),
             ImageGcLowThreshold = result.GetValue(ImageGcLow),
+            ImageGcMinAge = result.GetValue(ImageGcMinAge),
             ContainerdRoot = result.GetValue(ContainerdRoot)!,
             Autoscale = result.GetValue(Autoscale),
             ScaleDownWindow = result.GetValue(ScaleDownWindow),

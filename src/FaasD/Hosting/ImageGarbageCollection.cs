@@ -1,32 +1,29 @@
 using System.Collections.Concurrent;
 using FaasD.Configuration;
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Images.Collection;
-using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using EventsApi = FaasD.Containerd.Api.Events;
 
 namespace FaasD.Hosting;
 
 /// <summary>
 /// Automatic image GC, in two cases: after a container of a FaasD namespace is deleted (a function updated to
 /// another image or removed, a compose service re-created), that namespace is pruned; and when the disk holding
-/// containerd's root is fuller than the high watermark, every FaasD namespace is pruned, aiming below the low
-/// watermark (like the kubelet's 85 % / 80 %). Only unused images older than <see cref="MinAge"/> go, so an image
-/// pulled by a deploy that has not created its container yet is safe.
+/// containerd's root is fuller than the high watermark, unused images of every FaasD namespace go, least recently
+/// pulled first, until the disk is below the low watermark (like the kubelet's 85 % / 80 %). Only unused images
+/// older than <see cref="DaemonSettings.ImageGcMinAge"/> go, so an image pulled by a deploy that has not created its
+/// container yet is safe; a namespace with younger unused images is looked at again in the next round.
 /// </summary>
 internal sealed partial class ImageGarbageCollection(
-    ContainerdClient containerd,
+    IImageGcSource source,
     IImageCollector collector,
+    IDiskUsage disk,
     DaemonSettings settings,
     TimeProvider time,
     ILogger<ImageGarbageCollection> logger) : BackgroundService
 {
     internal static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(30);
-    internal static readonly TimeSpan MinAge = TimeSpan.FromMinutes(2);
-    private const string ContainerDeleteFilter = "topic==\"/containers/delete\"";
+    internal static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
 
@@ -53,48 +50,71 @@ internal sealed partial class ImageGarbageCollection(
         await events;
     }
 
-    /// <summary>One round: namespaces whose containers were deleted, then the disk watermark.</summary>
+    /// <summary>One round: namespaces whose containers were deleted, then the disk watermark. Never throws but for cancellation.</summary>
     internal async Task CollectOnceAsync(CancellationToken cancellationToken)
     {
+        // Namespaces taken from the pending set for this round: put back if the round fails.
+        var taken = new List<string>();
         try
         {
-            var ours = await FaasdNamespaces.ListAsync(containerd, cancellationToken);
-            var changed = _pending.Keys.Where(ours.Contains).ToList();
-            _pending.Clear();
+            var ours = await source.ListNamespacesAsync(cancellationToken);
+            var changed = new List<string>();
+            foreach (var @namespace in _pending.Keys)
+            {
+                if (_pending.TryRemove(@namespace, out _) && ours.Contains(@namespace, StringComparer.Ordinal))
+                {
+                    changed.Add(@namespace);
+                    taken.Add(@namespace);
+                }
+            }
+
             if (changed.Count > 0)
             {
-                var report = await collector.PruneAsync(changed, new PruneOptions { MinAge = MinAge, DiskPath = settings.ContainerdRoot }, cancellationToken);
+                var report = await collector.PruneAsync(changed, new PruneOptions { MinAge = settings.ImageGcMinAge, DiskPath = settings.ContainerdRoot }, cancellationToken);
+                taken.Clear();
+                foreach (var young in report.Young)
+                {
+                    // Too young to go yet (or a deploy's image whose container is on its way): look again next round.
+                    _pending.TryAdd(young[..young.IndexOf('/', StringComparison.Ordinal)], 0);
+                }
+
                 if (report.Removed.Count > 0)
                 {
                     Log.Pruned(logger, "containers were deleted", report.Removed.Count, report.FreedBytes ?? 0);
                 }
             }
 
-            if (UsedPercent(settings.ContainerdRoot) is { } used && used >= settings.ImageGcHighThreshold)
+            if (disk.UsedPercent(settings.ContainerdRoot) is { } used && used >= settings.ImageGcHighThreshold)
             {
-                var report = await collector.PruneAsync(ours, new PruneOptions { MinAge = MinAge, DiskPath = settings.ContainerdRoot }, cancellationToken);
+                var options = new PruneOptions
+                {
+                    MinAge = settings.ImageGcMinAge,
+                    DiskPath = settings.ContainerdRoot,
+                    StopWhen = () => disk.UsedPercent(settings.ContainerdRoot) is not { } now || now < settings.ImageGcLowThreshold,
+                };
+                var report = await collector.PruneAsync(ours, options, cancellationToken);
                 Log.Pruned(logger, $"disk {used:0.0} % full", report.Removed.Count, report.FreedBytes ?? 0);
-                if (UsedPercent(settings.ContainerdRoot) is { } after && after >= settings.ImageGcLowThreshold)
+                if (disk.UsedPercent(settings.ContainerdRoot) is { } after && after >= settings.ImageGcLowThreshold)
                 {
                     Log.StillFull(logger, settings.ContainerdRoot, after, settings.ImageGcLowThreshold);
                 }
             }
         }
-        catch (Exception ex) when (ex is ContainerdException or RpcException or IOException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Log.Failed(logger, ex.Message);
+            throw;
         }
-    }
-
-    internal static double? UsedPercent(string path)
-    {
-        if (!Directory.Exists(path))
+#pragma warning disable CA1031 // GC is housekeeping: a failed round must neither stop the loop nor the daemon; the next round tries again.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            return null;
-        }
+            foreach (var @namespace in taken)
+            {
+                _pending.TryAdd(@namespace, 0);
+            }
 
-        var drive = new DriveInfo(path);
-        return drive.TotalSize == 0 ? null : 100.0 * (drive.TotalSize - drive.AvailableFreeSpace) / drive.TotalSize;
+            Log.Failed(logger, ex.Message, ex);
+        }
     }
 
     private async Task WatchDeletesAsync(CancellationToken cancellationToken)
@@ -103,25 +123,24 @@ internal sealed partial class ImageGarbageCollection(
         {
             try
             {
-                using var call = containerd.Global.Events.Subscribe(
-                    new EventsApi.SubscribeRequest { Filters = { ContainerDeleteFilter } }, cancellationToken: cancellationToken);
-                while (await call.ResponseStream.MoveNext(cancellationToken))
+                await foreach (var @namespace in source.WatchContainerDeletesAsync(cancellationToken))
                 {
-                    _pending.TryAdd(call.ResponseStream.Current.Namespace, 0);
+                    _pending.TryAdd(@namespace, 0);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (ex is ContainerdException or RpcException)
+#pragma warning disable CA1031 // containerd restarting (or anything else): subscribe again shortly; deletes meanwhile are caught by the next one.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // containerd restarting: subscribe again shortly; deletes meanwhile are caught by the next one.
             }
 
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken);
+                await Task.Delay(ResubscribeDelay, time, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -132,13 +151,13 @@ internal sealed partial class ImageGarbageCollection(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7311, Level = LogLevel.Information, Message = "Image GC ({Reason}): removed {Count} unused images, {Freed} bytes freed")]
+        [LoggerMessage(EventId = LogEvents.ImageGcPruned, Level = LogLevel.Information, Message = "Image GC ({Reason}): removed {Count} unused images, {Freed} bytes freed")]
         public static partial void Pruned(ILogger logger, string reason, int count, long freed);
 
-        [LoggerMessage(EventId = 7312, Level = LogLevel.Warning, Message = "Disk holding {Path} is still {Used:0.0} % full after image GC (low watermark {Low} %): what is left is in use")]
+        [LoggerMessage(EventId = LogEvents.ImageGcStillFull, Level = LogLevel.Warning, Message = "Disk holding {Path} is still {Used:0.0} % full after image GC (low watermark {Low} %): what is left is in use or too young")]
         public static partial void StillFull(ILogger logger, string path, double used, int low);
 
-        [LoggerMessage(EventId = 7313, Level = LogLevel.Warning, Message = "Image GC round failed: {Reason}")]
-        public static partial void Failed(ILogger logger, string reason);
+        [LoggerMessage(EventId = LogEvents.ImageGcFailed, Level = LogLevel.Warning, Message = "Image GC round failed: {Reason}")]
+        public static partial void Failed(ILogger logger, string reason, Exception exception);
     }
 }

@@ -93,6 +93,8 @@ internal static class PlatformServices
             settings.Snapshotter,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FaasD.Images.Collection.ImageCollector>>()));
+        services.AddSingleton<IImageGcSource>(sp => new ContainerdImageGcSource(sp.GetRequiredService<ContainerdClient>()));
+        services.AddSingleton<IDiskUsage, DriveDiskUsage>();
         services.AddHostedService<ImageGarbageCollection>();
         return services;
     }

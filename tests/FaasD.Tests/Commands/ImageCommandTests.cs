@@ -170,6 +170,57 @@ internal sealed class ImageCommandTests
         }
     }
 
+    [Test]
+    public async Task A_prune_with_a_stop_condition_removes_the_least_recently_pulled_unused_image_first_and_stops()
+    {
+        // What the disk watermark asks for: oldest unused first, one at a time, until told to stop. The image in use
+        // is pulled first (the oldest of all) and is still never a candidate.
+        var used = await TestImages.BusyboxHttpdAsync();
+        var older = await TestImages.BuildAndPushAsync(
+            "gc-older", ImageContents.Busybox().AddFile("/gc-marker", "older " + _namespace), new TestImageConfig { Cmd = ["/bin/sh"] });
+        var newer = await TestImages.BuildAndPushAsync(
+            "gc-newer", ImageContents.Busybox().AddFile("/gc-marker", "newer " + _namespace), new TestImageConfig { Cmd = ["/bin/sh"] });
+        foreach (var image in new[] { used.Reference, older.Reference, newer.Reference })
+        {
+            var pull = await FaasdAsync("image", "pull", image, "--namespace", _namespace);
+            Assert.That(pull.ExitCode, Is.Zero, pull.Error);
+        }
+
+        using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = TestEnvironment.ContainerdSocket });
+        var scope = client.Namespace(_namespace);
+        var container = new FaasD.Containerd.Api.Containers.Container
+        {
+            Id = "user-of-busybox",
+            Image = used.Reference,
+            Runtime = new() { Name = "io.containerd.runc.v2" },
+            Spec = FaasD.Containerd.Specs.OciSpecAny.PackSpec("{}"u8),
+            Labels = { [FaasD.Runtime.RuntimeLabels.Managed] = "true" },
+        };
+        await scope.Containers.CreateAsync(new() { Container = container });
+        try
+        {
+            var collector = new FaasD.Images.Collection.ImageCollector(client, "overlayfs");
+            var asked = 0;
+            var first = await collector.PruneAsync([_namespace], new FaasD.Images.Collection.PruneOptions { StopWhen = () => asked++ >= 1 }, CancellationToken.None);
+            var afterFirst = (await scope.Images.ListAsync(new())).Images.Select(i => i.Name).ToList();
+
+            var rest = await collector.PruneAsync([_namespace], new FaasD.Images.Collection.PruneOptions(), CancellationToken.None);
+            var afterRest = (await scope.Images.ListAsync(new())).Images.Select(i => i.Name).ToList();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(first.Removed, Is.EqualTo(new[] { $"{_namespace}/{older.Reference}" }), "the oldest unused image, and then it stopped");
+                Assert.That(afterFirst, Is.EquivalentTo(new[] { used.Reference, newer.Reference }));
+                Assert.That(rest.Removed, Is.EqualTo(new[] { $"{_namespace}/{newer.Reference}" }));
+                Assert.That(afterRest, Is.EqualTo(new[] { used.Reference }), "the image in use stays");
+            });
+        }
+        finally
+        {
+            await scope.Containers.DeleteAsync(new() { Id = container.Id });
+        }
+    }
+
     private static async Task<(int Images, int Blobs, int Snapshots)> CountsAsync(ContainerdScope scope)
     {
         var images = (await scope.Images.ListAsync(new())).Images.Count;

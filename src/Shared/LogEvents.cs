@@ -171,4 +171,7 @@ internal static class LogEvents
     public const int AutoscalingFailed = 7541;
     // Gateway/Alerts/AlertEndpoints.cs
     public const int AlertScaled = 7550;
+    // Functions/Waking/FunctionHandle.Thawing.cs
+    public const int ReplicaThawed = 7560;
+    public const int ReplicaThawFailed = 7561;
 }

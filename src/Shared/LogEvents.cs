@@ -94,6 +94,7 @@ internal static class LogEvents
     public const int Updated = 4002;
     public const int Removed = 4003;
     public const int TaskExited = 4004;
+    public const int StaleTaskExit = 4005;
     // Functions/Deployment/FunctionRecovery.cs
     public const int Foreign = 4011;
     public const int DroppingGeneration = 4012;

@@ -45,6 +45,8 @@ internal sealed partial class FunctionHandle
                     break;
                 }
 
+                // Read before entering: a replica that goes out after this hands out no newer incarnation than it had.
+                var incarnation = replica.Incarnation;
                 if (replica.TryEnter())
                 {
                     if (replica.Destination is { } destination)
@@ -56,7 +58,7 @@ internal sealed partial class FunctionHandle
                             ThawForDemand();
                         }
 
-                        lease = new EndpointLease(EndpointStatus.Ready, destination, replica);
+                        lease = new EndpointLease(destination, replica, incarnation);
                         return true;
                     }
 

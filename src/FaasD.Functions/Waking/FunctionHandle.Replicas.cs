@@ -131,13 +131,16 @@ internal sealed partial class FunctionHandle
     /// A replica stopped serving (task exited, refused a connection, failed liveness): out of rotation at once and
     /// <see cref="ReplicaFailed"/> raised so it gets replaced. Ignored for non-members and replicas already out or draining.
     /// When its task is gone and it was the last one serving, the function becomes Stopped (the next request starts it);
-    /// otherwise requests wait for the supervisor's restart.
+    /// otherwise requests wait for the supervisor's restart. With <paramref name="incarnation"/> (the replica's
+    /// <see cref="Replica.Incarnation"/> when the failing request or probe began), a report about a task that has since
+    /// been replaced is ignored: it must not take the healthy replacement out (and have the supervisor kill it).
     /// </summary>
-    internal void ReportReplicaFailed(Replica replica, string reason, bool taskGone = false)
+    internal void ReportReplicaFailed(Replica replica, string reason, bool taskGone = false, int? incarnation = null)
     {
         lock (_gate)
         {
-            if (!IsMemberLocked(replica) || replica.State is ReplicaState.Out or ReplicaState.Draining)
+            if (!IsMemberLocked(replica) || replica.State is ReplicaState.Out or ReplicaState.Draining
+                || (incarnation is { } seen && seen != replica.Incarnation))
             {
                 return;
             }

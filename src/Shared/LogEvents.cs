@@ -175,4 +175,5 @@ internal static class LogEvents
     // Functions/Waking/FunctionHandle.Thawing.cs
     public const int ReplicaThawed = 7560;
     public const int ReplicaThawFailed = 7561;
+    public const int StaleReplicaFailure = 7562;
 }

@@ -139,9 +139,14 @@ internal sealed partial class FunctionHandle
     {
         lock (_gate)
         {
-            if (!IsMemberLocked(replica) || replica.State is ReplicaState.Out or ReplicaState.Draining
-                || (incarnation is { } seen && seen != replica.Incarnation))
+            if (!IsMemberLocked(replica) || replica.State is ReplicaState.Out or ReplicaState.Draining)
             {
+                return;
+            }
+
+            if (incarnation is { } seen && seen != replica.Incarnation)
+            {
+                Log.StaleFailureIgnored(_logger, Key, replica.ContainerId, reason);
                 return;
             }
 

@@ -94,6 +94,11 @@ internal sealed class ReplicaTests : DaemonFixture
         var killedAt = load.Elapsed;
         Assert.That(kill(victim.Value, 9), Is.Zero, "kill -9 of the replica's process");
         var result = await loading;
+        TestContext.Out.WriteLine($"killed at {killedAt.TotalSeconds:0.00}s; {result.Succeeded} succeeded; failures: {string.Join("; ", result.Failures.Take(10))}");
+        foreach (var line in Daemon.Output.Split('\n').Where(l => l.Contains(victim.Key, StringComparison.Ordinal)))
+        {
+            TestContext.Out.WriteLine(line);
+        }
 
         var late = result.Failures.Where(f => f.At > killedAt + TimeSpan.FromSeconds(1)).ToList();
         Assert.That(result.Succeeded, Is.GreaterThan(100));

@@ -202,8 +202,10 @@ internal sealed partial class FunctionPlatform(
             // The task cannot be looked at: trust the event.
         }
 
-        Log.TaskExited(_logger, key, containerId, exitStatus);
-        handle.ReportReplicaFailed(replica, $"task exited with status {exitStatus}", taskGone: true, incarnation: incarnation);
+        if (handle.ReportReplicaFailed(replica, $"task exited with status {exitStatus}", taskGone: true, incarnation: incarnation))
+        {
+            Log.TaskExited(_logger, key, containerId, exitStatus);
+        }
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ internal sealed partial class FunctionHandle
         [LoggerMessage(EventId = LogEvents.ReplicaThawFailed, Level = LogLevel.Warning, Message = "{Function}: replica {Container} could not be thawed: {Reason}")]
         public static partial void ReplicaThawFailed(ILogger logger, FunctionKey function, string container, string reason);
 
-        [LoggerMessage(EventId = LogEvents.StaleReplicaFailure, Level = LogLevel.Information, Message = "{Function}: replica {Container} was already replaced when this failure of its old task was reported ({Reason}); it keeps serving")]
+        [LoggerMessage(EventId = LogEvents.StaleReplicaFailure, Level = LogLevel.Information, Message = "{Function}: replica {Container} was already out of rotation for a restart when this failure of its old task was reported ({Reason}); ignored")]
         public static partial void StaleFailureIgnored(ILogger logger, FunctionKey function, string container, string reason);
 
         [LoggerMessage(EventId = LogEvents.WakeTimedOut, Level = LogLevel.Warning, Message = "{Function}: did not wake within {TimeoutSeconds} s; answering 504")]

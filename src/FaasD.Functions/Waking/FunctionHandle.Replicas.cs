@@ -133,21 +133,22 @@ internal sealed partial class FunctionHandle
     /// When its task is gone and it was the last one serving, the function becomes Stopped (the next request starts it);
     /// otherwise requests wait for the supervisor's restart. With <paramref name="incarnation"/> (the replica's
     /// <see cref="Replica.Incarnation"/> when the failing request or probe began), a report about a task that has since
-    /// been replaced is ignored: it must not take the healthy replacement out (and have the supervisor kill it).
+    /// been (or is being) replaced is ignored: it must not take the healthy replacement out (and have the supervisor
+    /// kill it). Returns whether the replica was taken out.
     /// </summary>
-    internal void ReportReplicaFailed(Replica replica, string reason, bool taskGone = false, int? incarnation = null)
+    internal bool ReportReplicaFailed(Replica replica, string reason, bool taskGone = false, int? incarnation = null)
     {
         lock (_gate)
         {
             if (!IsMemberLocked(replica) || replica.State is ReplicaState.Out or ReplicaState.Draining)
             {
-                return;
+                return false;
             }
 
             if (incarnation is { } seen && seen != replica.Incarnation)
             {
                 Log.StaleFailureIgnored(_logger, Key, replica.ContainerId, reason);
-                return;
+                return false;
             }
 
             replica.SetState(ReplicaState.Out);
@@ -165,6 +166,7 @@ internal sealed partial class FunctionHandle
         }
 
         ReplicaFailed?.Invoke(this, replica, reason);
+        return true;
     }
 
     /// <summary>The member running <paramref name="containerId"/>, or null.</summary>

@@ -94,15 +94,7 @@ internal sealed partial class FunctionHandle
             return null;
         }
 
-        Replica? target = null;
-        foreach (var member in _members)
-        {
-            if (member.State == ReplicaState.Frozen && (target is null || member.Index < target.Index))
-            {
-                target = member;
-            }
-        }
-
+        var target = LowestFrozenLocked();
         if (target is null)
         {
             return null;
@@ -112,6 +104,21 @@ internal sealed partial class FunctionHandle
         _thawing++;
         PublishRoutableLocked();
         return target;
+    }
+
+    /// <summary>The frozen member thawed next: the lowest-numbered (the primary first). Called under the lock.</summary>
+    private Replica? LowestFrozenLocked()
+    {
+        Replica? lowest = null;
+        foreach (var member in _members)
+        {
+            if (member.State == ReplicaState.Frozen && (lowest is null || member.Index < lowest.Index))
+            {
+                lowest = member;
+            }
+        }
+
+        return lowest;
     }
 
     /// <summary>Completes when no thaw is under way. Called under the lock.</summary>

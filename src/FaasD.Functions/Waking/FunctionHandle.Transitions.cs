@@ -31,15 +31,7 @@ internal sealed partial class FunctionHandle
     /// <summary>A wake of a frozen function: thaws one replica (the lowest-numbered frozen one); the others stay frozen.</summary>
     private Transition BeginResumeLocked()
     {
-        Replica? target = null;
-        foreach (var member in _members)
-        {
-            if (member.State == ReplicaState.Frozen && (target is null || member.Index < target.Index))
-            {
-                target = member;
-            }
-        }
-
+        var target = LowestFrozenLocked();
         target?.SetState(ReplicaState.Thawing);
         PublishRoutableLocked();
         return BeginLocked(TransitionKind.Resume, target is null ? [] : [target]);

@@ -41,7 +41,10 @@ internal sealed partial class FunctionPlatform
         return [.. results.Select(r => r.Started!.Value)];
     }
 
-    /// <summary>Adds or retires replicas until <paramref name="target"/> serve. The function has been woken first.</summary>
+    /// <summary>
+    /// Adds or retires replicas until <paramref name="target"/> serve, thawing the ones a wake left frozen. The function
+    /// has been woken first. Retired first: failed replicas, then frozen ones, then the highest numbers.
+    /// </summary>
     internal async Task SetReplicaCountAsync(FunctionKey key, FunctionHandle handle, int target, CancellationToken cancellationToken)
     {
         if (!_catalog.TryGet(key, out var function))
@@ -70,9 +73,9 @@ internal sealed partial class FunctionPlatform
         }
         else if (active.Count > target)
         {
-            // Failed replicas go first, then the highest numbers, so the primary stays.
+            // Failed replicas go first, then frozen ones, then the highest numbers, so the primary stays.
             var victims = active
-                .OrderBy(r => r.State == ReplicaState.Ready ? 1 : 0)
+                .OrderBy(r => r.State switch { ReplicaState.Out => 0, ReplicaState.Frozen => 1, ReplicaState.Ready => 3, _ => 2 })
                 .ThenByDescending(r => r.Index)
                 .Take(active.Count - target)
                 .ToList();
@@ -80,6 +83,8 @@ internal sealed partial class FunctionPlatform
             PublishCatalog(key, function.Deployment, function.CreatedAt, handle);
             Log.Scaled(_logger, key, active.Count, target);
         }
+
+        await handle.ThawAllAsync(cancellationToken);
     }
 
     /// <summary>

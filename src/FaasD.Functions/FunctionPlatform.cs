@@ -173,20 +173,39 @@ internal sealed partial class FunctionPlatform(
     /// A task ended on its own (crash, OOM kill, the process exited). That replica leaves the rotation and the
     /// supervisor restarts it (with backoff); when it was the last one serving, the function is marked as having no
     /// task, so its next request starts it again. Exits of replaced generations, removed functions, draining replicas
-    /// and tasks that scale to zero stopped on purpose are ignored.
+    /// and tasks that scale to zero stopped on purpose are ignored, and so is an exit delivered after the replica's
+    /// task was already replaced (a refused connection told the supervisor first): the container then has a live task
+    /// again, and taking that one out would have the supervisor kill a healthy replica.
     /// </summary>
-    public Task OnTaskExitedAsync(string @namespace, string containerId, uint exitStatus, CancellationToken cancellationToken)
+    public async Task OnTaskExitedAsync(string @namespace, string containerId, uint exitStatus, CancellationToken cancellationToken)
     {
         var key = new FunctionKey(@namespace, ContainerNaming.FunctionOf(containerId));
-        if (_registry.TryGet(key, out var handle)
+        if (!(_registry.TryGet(key, out var handle)
             && handle.State == LifecycleState.Running
-            && handle.FindReplica(containerId) is { State: ReplicaState.Ready } replica)
+            && handle.FindReplica(containerId) is { State: ReplicaState.Ready } replica))
         {
-            Log.TaskExited(_logger, key, containerId, exitStatus);
-            handle.ReportReplicaFailed(replica, $"task exited with status {exitStatus}", taskGone: true);
+            return;
         }
 
-        return Task.CompletedTask;
+        var incarnation = replica.Incarnation;
+        try
+        {
+            var task = await _runtime.GetTaskAsync(@namespace, containerId, cancellationToken);
+            if (task.State is TaskState.Running or TaskState.Paused or TaskState.Created)
+            {
+                Log.StaleTaskExit(_logger, key, containerId, exitStatus);
+                return;
+            }
+        }
+        catch (RuntimeException)
+        {
+            // The task cannot be looked at: trust the event.
+        }
+
+        if (handle.ReportReplicaFailed(replica, $"task exited with status {exitStatus}", taskGone: true, incarnation: incarnation))
+        {
+            Log.TaskExited(_logger, key, containerId, exitStatus);
+        }
     }
 
     /// <summary>
@@ -377,6 +396,9 @@ internal sealed partial class FunctionPlatform(
 
         [LoggerMessage(EventId = LogEvents.TaskExited, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the replica is replaced")]
         public static partial void TaskExited(ILogger logger, FunctionKey function, string container, uint exitStatus);
+
+        [LoggerMessage(EventId = LogEvents.StaleTaskExit, Level = LogLevel.Information, Message = "An exit (status {ExitStatus}) of {Function} ({Container}) arrived after its task was replaced; the live replica is kept")]
+        public static partial void StaleTaskExit(ILogger logger, FunctionKey function, string container, uint exitStatus);
 
         [LoggerMessage(EventId = LogEvents.ReplicasScaled, Level = LogLevel.Information, Message = "Scaled {Function} from {From} to {To} replicas")]
         public static partial void Scaled(ILogger logger, FunctionKey function, int from, int to);

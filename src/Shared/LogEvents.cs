@@ -94,6 +94,7 @@ internal static class LogEvents
     public const int Updated = 4002;
     public const int Removed = 4003;
     public const int TaskExited = 4004;
+    public const int StaleTaskExit = 4005;
     // Functions/Deployment/FunctionRecovery.cs
     public const int Foreign = 4011;
     public const int DroppingGeneration = 4012;
@@ -177,4 +178,8 @@ internal static class LogEvents
     public const int AutoscalingFailed = 7541;
     // Gateway/Alerts/AlertEndpoints.cs
     public const int AlertScaled = 7550;
+    // Functions/Waking/FunctionHandle.Thawing.cs
+    public const int ReplicaThawed = 7560;
+    public const int ReplicaThawFailed = 7561;
+    public const int StaleReplicaFailure = 7562;
 }

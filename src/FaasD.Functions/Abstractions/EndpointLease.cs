@@ -17,6 +17,7 @@ public enum EndpointStatus
 public readonly struct EndpointLease : IDisposable
 {
     private readonly IInflightTracker? _tracker;
+    private readonly int _incarnation;
 
     public EndpointLease(EndpointStatus status, string? destinationPrefix, IInflightTracker? tracker, string? reason = null)
     {
@@ -24,6 +25,13 @@ public readonly struct EndpointLease : IDisposable
         DestinationPrefix = destinationPrefix;
         _tracker = tracker;
         Reason = reason;
+    }
+
+    /// <summary>A Ready lease on one incarnation of an endpoint (see <see cref="IEndpointFeedback"/>).</summary>
+    public EndpointLease(string destinationPrefix, IInflightTracker tracker, int incarnation)
+        : this(EndpointStatus.Ready, destinationPrefix, tracker)
+    {
+        _incarnation = incarnation;
     }
 
     public EndpointStatus Status { get; }
@@ -42,7 +50,7 @@ public readonly struct EndpointLease : IDisposable
     /// The connection to <see cref="DestinationPrefix"/> was refused before any byte was sent: that replica is
     /// taken out of rotation (and replaced), so acquiring again picks another one. Still dispose this lease.
     /// </summary>
-    public void ReportUnreachable() => (_tracker as IEndpointFeedback)?.ReportUnreachable();
+    public void ReportUnreachable() => (_tracker as IEndpointFeedback)?.ReportUnreachable(_incarnation);
 }
 
 /// <summary>Counts in-flight requests and last-use time for one function (lock-free).</summary>
@@ -54,8 +62,10 @@ public interface IInflightTracker
 /// <summary>
 /// Optional feedback from the forwarder about the endpoint a lease pointed at (implemented by a function's
 /// replicas): a refused connection takes that replica out of rotation so a retry goes elsewhere.
+/// <paramref name="incarnation"/> is the one the lease was issued for: a report that arrives after the endpoint
+/// was already replaced (a connect to a torn-down address can take seconds to fail) concerns the old task and is ignored.
 /// </summary>
 public interface IEndpointFeedback
 {
-    void ReportUnreachable();
+    void ReportUnreachable(int incarnation);
 }

@@ -11,7 +11,8 @@ namespace FaasD.Functions.Autoscaling;
 /// Scales functions that ask for it (labels <c>com.openfaas.scale.type|target|max</c>, max above min) by the load
 /// the platform already sees. Every interval: measure, recommend (<see cref="ScaleRecommender"/>), scale up at once,
 /// scale down only after the stabilisation window. A sleeping function is left alone: scale to zero composes, the
-/// first request wakes it and the load then brings more replicas.
+/// first request wakes one replica (the others stay frozen) and the load then brings more: the count this compares is
+/// the awake replicas, and scaling to more thaws frozen ones before creating new ones.
 /// </summary>
 internal sealed partial class Autoscaler(
     FunctionRegistry registry,
@@ -29,6 +30,8 @@ internal sealed partial class Autoscaler(
         {
             return;
         }
+
+        registry.Autoscaler.TurnOn();
 
         using var timer = new PeriodicTimer(options.Interval, time);
         try
@@ -78,7 +81,8 @@ internal sealed partial class Autoscaler(
                 meter.Window.Dequeue();
             }
 
-            var current = handle.Replicas.Count(r => r.State != ReplicaState.Draining);
+            // Awake replicas: those a wake left frozen count only once load has them thawed (scaling to them thaws them).
+            var current = handle.Replicas.Count(r => r.State is not (ReplicaState.Draining or ReplicaState.Frozen));
             var next = ScaleRecommender.Next(current, recommended, meter.Window.Select(w => w.Replicas));
             if (next < current && handle.ScaledByHandWithin(window))
             {

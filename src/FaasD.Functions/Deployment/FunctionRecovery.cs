@@ -82,18 +82,13 @@ internal sealed partial class FunctionRecovery(
                 foreach (var (id, task) in tasks)
                 {
                     string? destination = null;
-                    if (task.Address is not null && (task.State == TaskState.Running || (task.State == TaskState.Paused && state == LifecycleState.Paused)))
+                    if (task.Address is not null && task.State is TaskState.Running or TaskState.Paused)
                     {
-                        destination = starter.Adopt(@namespace, deployment.Name, id, task.Address);
-                    }
-                    else if (task.Address is not null && task.State == TaskState.Paused)
-                    {
-                        // A replica left frozen while its siblings serve: thaw it rather than keep it out.
-                        await runtime.ResumeAsync(@namespace, id, cancellationToken);
                         destination = starter.Adopt(@namespace, deployment.Name, id, task.Address);
                     }
 
-                    seeds.Add(new ReplicaSeed(id, ContainerNaming.ReplicaOf(id), destination));
+                    // A replica left frozen while its siblings serve (a wake thaws one) stays frozen until load needs it.
+                    seeds.Add(new ReplicaSeed(id, ContainerNaming.ReplicaOf(id), destination, Frozen: destination is not null && task.State == TaskState.Paused));
                 }
 
                 var handle = registry.ReplaceReplicas(key, state, seeds, settings);
@@ -137,7 +132,7 @@ internal sealed partial class FunctionRecovery(
             });
 
         // A function none of whose replicas could be started is listed as stopped; its next request tries the cold start again.
-        foreach (var handle in coldStarts.Select(c => c.Handle).Distinct().Where(h => h.ReadyReplicas == 0))
+        foreach (var handle in coldStarts.Select(c => c.Handle).Distinct().Where(h => h.ReadyReplicas == 0 && h.FrozenReplicas == 0))
         {
             registry.ReplaceReplicas(handle.Key, LifecycleState.Stopped, [.. handle.Replicas.Select(r => new ReplicaSeed(r.ContainerId, r.Index, null))], handle.Settings);
         }

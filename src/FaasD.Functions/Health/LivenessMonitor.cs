@@ -72,6 +72,7 @@ internal sealed partial class LivenessMonitor(
 
     private async Task ProbeAsync(FunctionHandle handle, Replica replica, string destination, string path, CancellationToken cancellationToken)
     {
+        var incarnation = replica.Incarnation;
         var status = await ProbeClient.GetStatusAsync(destination, path, options.Timeout, cancellationToken);
         if (status is { } code && ReadinessProbe.IsSuccess(code))
         {
@@ -84,7 +85,7 @@ internal sealed partial class LivenessMonitor(
         Log.ProbeFailed(logger, handle.Key, replica.ContainerId, path, answer, failures, options.FailureThreshold);
         if (failures >= options.FailureThreshold)
         {
-            handle.ReportReplicaFailed(replica, $"liveness probe {path} failed {failures} times, last: {answer}");
+            handle.ReportReplicaFailed(replica, $"liveness probe {path} failed {failures} times, last: {answer}", incarnation: incarnation);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed class Replica : IInflightTracker, IEndpointFeedback
     private int _state;
     private string? _destination;
     private TaskCompletionSource? _drained;
+    private int _incarnation;
 
     internal Replica(FunctionHandle owner, string containerId, int index, string? destination, ReplicaState state, long startedTimestamp)
     {
@@ -47,6 +48,12 @@ public sealed class Replica : IInflightTracker, IEndpointFeedback
     /// <summary>When its current task became ready (liveness initial delay counts from here).</summary>
     internal long StartedTimestamp { get; private set; }
 
+    /// <summary>
+    /// Counts the times this replica was taken out of rotation: a lease or probe records it, and a failure reported
+    /// later with an older number concerns a task that was already replaced, not the one serving now.
+    /// </summary>
+    internal int Incarnation => Volatile.Read(ref _incarnation);
+
     /// <summary>Consecutive failed liveness probes (the health monitor's count).</summary>
     internal int FailedProbes;
 
@@ -75,7 +82,7 @@ public sealed class Replica : IInflightTracker, IEndpointFeedback
     internal void RequestEndedWithoutOwner() => Leave();
 
     /// <summary>The connection was refused before any byte was sent: take this replica out of rotation.</summary>
-    public void ReportUnreachable() => _owner.ReportReplicaFailed(this, "connection refused");
+    public void ReportUnreachable(int incarnation) => _owner.ReportReplicaFailed(this, "connection refused", incarnation: incarnation);
 
     internal void SetReady(string destination, long timestamp)
     {
@@ -85,8 +92,17 @@ public sealed class Replica : IInflightTracker, IEndpointFeedback
         Interlocked.Exchange(ref _state, (int)ReplicaState.Ready);
     }
 
-    /// <summary>Changes the state; returns the previous one. Called under the owner's lock.</summary>
-    internal ReplicaState SetState(ReplicaState state) => (ReplicaState)Interlocked.Exchange(ref _state, (int)state);
+    /// <summary>Changes the state; returns the previous one. Going Out starts a new incarnation. Called under the owner's lock.</summary>
+    internal ReplicaState SetState(ReplicaState state)
+    {
+        var previous = (ReplicaState)Interlocked.Exchange(ref _state, (int)state);
+        if (state == ReplicaState.Out && previous != ReplicaState.Out)
+        {
+            Interlocked.Increment(ref _incarnation);
+        }
+
+        return previous;
+    }
 
     internal void ClearDestination() => Volatile.Write(ref _destination, null);
 

@@ -4,7 +4,11 @@ using FaasD.Shared;
 
 namespace FaasD.Functions.Waking;
 
-/// <summary>The hot path: lock-free when Running, otherwise wait for (or begin) the one wake-up.</summary>
+/// <summary>
+/// The hot path: lock-free when Running, otherwise wait for (or begin) the one wake-up. A wake thaws one replica;
+/// the function's other frozen replicas are thawed one at a time when a request finds every awake replica busy
+/// (see FunctionHandle.Thawing.cs).
+/// </summary>
 internal sealed partial class FunctionHandle
 {
     /// <summary>
@@ -41,12 +45,20 @@ internal sealed partial class FunctionHandle
                     break;
                 }
 
+                // Read before entering: a replica that goes out after this hands out no newer incarnation than it had.
+                var incarnation = replica.Incarnation;
                 if (replica.TryEnter())
                 {
                     if (replica.Destination is { } destination)
                     {
                         Volatile.Write(ref _lastUseTimestamp, _time.GetTimestamp());
-                        lease = new EndpointLease(EndpointStatus.Ready, destination, replica);
+                        if (replica.InFlight > 1 && Volatile.Read(ref _frozenCount) > 0)
+                        {
+                            // The least busy awake replica was busy already: concurrent demand thaws one more.
+                            ThawForDemand();
+                        }
+
+                        lease = new EndpointLease(destination, replica, incarnation);
                         return true;
                     }
 
@@ -109,21 +121,26 @@ internal sealed partial class FunctionHandle
         while (true)
         {
             Transition? launch = null;
+            Replica? thaw = null;
+            long generation;
             Task<TransitionResult> pending;
             lock (_gate)
             {
+                generation = _generation;
                 switch (State)
                 {
                     case LifecycleState.Running when Volatile.Read(ref _routable).Length > 0:
                         return new(EndpointStatus.Ready, null);
                     case LifecycleState.Running:
-                        // Serving, but every replica is out (its task exited): wait for the supervisor to restart one.
+                        // Serving, but no replica is awake: thaw a frozen one (unless a thaw is under way), else wait
+                        // for the supervisor to restart one whose task exited.
                         pending = ArmReplicaAvailableLocked();
+                        thaw = _thawing == 0 ? BeginThawLocked() : null;
                         break;
                     case LifecycleState.Removed:
                         return new(EndpointStatus.NotFound, $"{Key} not found");
                     case LifecycleState.Paused:
-                        launch = BeginLocked(TransitionKind.Resume);
+                        launch = BeginResumeLocked();
                         pending = launch.Outcome;
                         break;
                     case LifecycleState.Stopped:
@@ -139,6 +156,11 @@ internal sealed partial class FunctionHandle
             if (launch is not null)
             {
                 Launch(launch);
+            }
+
+            if (thaw is not null)
+            {
+                _ = ThawAsync(thaw, generation, demand: false);
             }
 
             var remaining = _options.WakeTimeout - _time.GetElapsedTime(startedTimestamp);

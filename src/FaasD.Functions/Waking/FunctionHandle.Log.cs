@@ -21,6 +21,15 @@ internal sealed partial class FunctionHandle
         [LoggerMessage(EventId = LogEvents.WaitQueueFull, Level = LogLevel.Warning, Message = "{Function}: {MaxWaiters} requests already waiting for it to wake; answering 503")]
         public static partial void WaitQueueFull(ILogger logger, FunctionKey function, int maxWaiters);
 
+        [LoggerMessage(EventId = LogEvents.ReplicaThawed, Level = LogLevel.Information, Message = "{Function}: replica {Container} thawed in {ElapsedMs:0.#} ms")]
+        public static partial void ReplicaThawed(ILogger logger, FunctionKey function, string container, double elapsedMs);
+
+        [LoggerMessage(EventId = LogEvents.ReplicaThawFailed, Level = LogLevel.Warning, Message = "{Function}: replica {Container} could not be thawed: {Reason}")]
+        public static partial void ReplicaThawFailed(ILogger logger, FunctionKey function, string container, string reason);
+
+        [LoggerMessage(EventId = LogEvents.StaleReplicaFailure, Level = LogLevel.Information, Message = "{Function}: replica {Container} was already out of rotation for a restart when this failure of its old task was reported ({Reason}); ignored")]
+        public static partial void StaleFailureIgnored(ILogger logger, FunctionKey function, string container, string reason);
+
         [LoggerMessage(EventId = LogEvents.WakeTimedOut, Level = LogLevel.Warning, Message = "{Function}: did not wake within {TimeoutSeconds} s; answering 504")]
         public static partial void WakeTimedOut(ILogger logger, FunctionKey function, double timeoutSeconds);
     }

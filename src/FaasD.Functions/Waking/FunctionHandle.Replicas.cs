@@ -131,20 +131,30 @@ internal sealed partial class FunctionHandle
     /// A replica stopped serving (task exited, refused a connection, failed liveness): out of rotation at once and
     /// <see cref="ReplicaFailed"/> raised so it gets replaced. Ignored for non-members and replicas already out or draining.
     /// When its task is gone and it was the last one serving, the function becomes Stopped (the next request starts it);
-    /// otherwise requests wait for the supervisor's restart.
+    /// otherwise requests wait for the supervisor's restart. With <paramref name="incarnation"/> (the replica's
+    /// <see cref="Replica.Incarnation"/> when the failing request or probe began), a report about a task that has since
+    /// been (or is being) replaced is ignored: it must not take the healthy replacement out (and have the supervisor
+    /// kill it). Returns whether the replica was taken out.
     /// </summary>
-    internal void ReportReplicaFailed(Replica replica, string reason, bool taskGone = false)
+    internal bool ReportReplicaFailed(Replica replica, string reason, bool taskGone = false, int? incarnation = null)
     {
         lock (_gate)
         {
             if (!IsMemberLocked(replica) || replica.State is ReplicaState.Out or ReplicaState.Draining)
             {
-                return;
+                return false;
+            }
+
+            if (incarnation is { } seen && seen != replica.Incarnation)
+            {
+                Log.StaleFailureIgnored(_logger, Key, replica.ContainerId, reason);
+                return false;
             }
 
             replica.SetState(ReplicaState.Out);
             PublishRoutableLocked();
-            if (taskGone && State == LifecycleState.Running && _routable.Length == 0 && !_members.Any(r => r.State == ReplicaState.Starting))
+            if (taskGone && State == LifecycleState.Running && _routable.Length == 0
+                && !_members.Any(r => r.State is ReplicaState.Starting or ReplicaState.Frozen or ReplicaState.Thawing))
             {
                 // The last task is gone and none is starting: the next request cold-starts the function, as when it had one task.
                 Interlocked.Exchange(ref _state, (int)LifecycleState.Stopped);
@@ -156,6 +166,7 @@ internal sealed partial class FunctionHandle
         }
 
         ReplicaFailed?.Invoke(this, replica, reason);
+        return true;
     }
 
     /// <summary>The member running <paramref name="containerId"/>, or null.</summary>
@@ -188,8 +199,11 @@ internal sealed partial class FunctionHandle
 
     private bool IsMemberLocked(Replica replica) => Array.IndexOf(_members, replica) >= 0;
 
-    /// <summary>Replaces every member (construction, reset). Called under the lock or from the constructor.</summary>
-    private void SetMembersLocked(IReadOnlyList<ReplicaSeed> seeds)
+    /// <summary>
+    /// Replaces every member (construction, reset). Called under the lock or from the constructor. Replicas with an
+    /// address are Ready, or Frozen when <paramref name="paused"/> (the function sleeps) or their seed says so.
+    /// </summary>
+    private void SetMembersLocked(IReadOnlyList<ReplicaSeed> seeds, bool paused)
     {
         var now = _time.GetTimestamp();
         var members = new Replica[seeds.Count];
@@ -197,16 +211,22 @@ internal sealed partial class FunctionHandle
         {
             var seed = seeds[i];
             var existing = Array.Find(_members, r => r.ContainerId == seed.ContainerId);
+            var frozen = paused || seed.Frozen;
             if (existing is not null && seed.Destination is not null)
             {
                 // Same container, same counters: in-flight requests on it keep being counted.
                 existing.SetReady(seed.Destination, now);
+                if (frozen)
+                {
+                    existing.SetState(ReplicaState.Frozen);
+                }
+
                 members[i] = existing;
                 continue;
             }
 
             members[i] = new Replica(this, seed.ContainerId, seed.Index, seed.Destination,
-                seed.Destination is null ? ReplicaState.Out : ReplicaState.Ready, now);
+                seed.Destination is null ? ReplicaState.Out : frozen ? ReplicaState.Frozen : ReplicaState.Ready, now);
         }
 
         foreach (var old in _members)
@@ -221,8 +241,11 @@ internal sealed partial class FunctionHandle
         PublishRoutableLocked();
     }
 
-    private void PublishRoutableLocked() =>
+    private void PublishRoutableLocked()
+    {
         Volatile.Write(ref _routable, [.. _members.Where(r => r.State == ReplicaState.Ready && r.Destination is not null)]);
+        Volatile.Write(ref _frozenCount, _members.Count(r => r.State == ReplicaState.Frozen));
+    }
 
     /// <summary>Completes when a replica joins the rotation (or the handle is reset or removed). Called under the lock.</summary>
     private Task<TransitionResult> ArmReplicaAvailableLocked()
@@ -254,27 +277,63 @@ internal sealed partial class FunctionHandle
         signal?.TrySetResult(new(TransitionKind.Start, superseded ? TransitionOutcome.Superseded : TransitionOutcome.Succeeded, null));
     }
 
-    /// <summary>After a deep-sleep stop every replica is out; after a start the woken one serves and the rest are restarted.</summary>
-    private List<Replica> ApplyTransitionToReplicasLocked(TransitionKind kind, string? destination)
+    /// <summary>
+    /// What a finished transition did to the replicas: a pause froze each target whose call succeeded (also when
+    /// another failed); a resume woke its one target (the other frozen replicas stay frozen); a deep-sleep stop left
+    /// every replica out; a start woke the primary. Returns the replicas to restart (out ones, once the function serves).
+    /// </summary>
+    private List<Replica> ApplyTransitionToReplicasLocked(Transition transition, string? destination, bool succeeded)
     {
         var restart = new List<Replica>();
-        if (kind == TransitionKind.Stop)
+        var kind = transition.Kind;
+        if (kind == TransitionKind.Pause)
+        {
+            for (var i = 0; i < transition.Targets.Length; i++)
+            {
+                var target = transition.Targets[i];
+                var froze = succeeded || (transition.Calls is { } calls && i < calls.Length && calls[i].IsCompletedSuccessfully);
+                if (froze && target.State == ReplicaState.Ready)
+                {
+                    target.SetState(ReplicaState.Frozen);
+                }
+            }
+        }
+        else if (kind == TransitionKind.Resume)
+        {
+            foreach (var target in transition.Targets.Where(t => t.State == ReplicaState.Thawing))
+            {
+                if (succeeded && !transition.TargetGone && target.Destination is { } address)
+                {
+                    target.SetReady(address, _time.GetTimestamp());
+                }
+                else
+                {
+                    target.SetState(succeeded ? ReplicaState.Out : ReplicaState.Frozen);
+                }
+            }
+
+            if (succeeded)
+            {
+                // Replicas that died while the function slept are replaced now that it serves again.
+                restart.AddRange(_members.Where(r => r.State == ReplicaState.Out));
+            }
+        }
+        else if (!succeeded)
+        {
+            // A failed start or stop changes no replica.
+        }
+        else if (kind == TransitionKind.Stop)
         {
             foreach (var replica in _members)
             {
                 replica.SetState(ReplicaState.Out);
             }
         }
-        else if (kind == TransitionKind.Start && destination is not null && _members.Length > 0)
+        else if (destination is not null && _members.Length > 0)
         {
             // The lifecycle starts the primary replica (lowest number), the one the catalog names.
             var primary = _members.MinBy(r => r.Index)!;
             primary.SetReady(destination, _time.GetTimestamp());
-            restart.AddRange(_members.Where(r => r.State == ReplicaState.Out));
-        }
-        else if (kind == TransitionKind.Resume)
-        {
-            // Replicas that died while the function slept are replaced now that it serves again.
             restart.AddRange(_members.Where(r => r.State == ReplicaState.Out));
         }
 

@@ -43,7 +43,7 @@ internal sealed partial class FunctionHandle
     }
 
     /// <summary>
-    /// Manual scale to zero: pauses now. A function with requests in flight is not frozen under them: this waits
+    /// Manual scale to zero: freezes every awake replica now (a thaw under way is waited out first). A function with requests in flight is not frozen under them: this waits
     /// (up to <see cref="ScaleToZeroOptions.DrainTimeout"/>) until none is in flight, then pauses; if they never
     /// drain it throws Timeout and the function keeps serving. Already Paused or Stopped is a no-op; a wake in
     /// progress is waited out first. Throws NotFound when removed, Unavailable when the pause fails. The next request
@@ -66,7 +66,7 @@ internal sealed partial class FunctionHandle
                         throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"{Key} not found");
                     case LifecycleState.Running:
                         launch = TryBeginPauseLocked();
-                        wait = launch?.Outcome ?? ArmDrainSignal();
+                        wait = launch?.Outcome ?? (_thawing > 0 ? ArmThawsIdleLocked() : ArmDrainSignal());
                         break;
                     default:
                         wait = _current!.Outcome;

@@ -1,3 +1,5 @@
+using FaasD.Functions.Replicas;
+
 namespace FaasD.Functions.Waking;
 
 /// <summary>The shared in-flight operation that concurrent callers join (the single flight of a wake, pause or stop).</summary>
@@ -29,9 +31,10 @@ internal sealed partial class FunctionHandle
         private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _abandoned;
 
-        public Transition(TransitionKind kind, long generation, TimeSpan timeout, TimeProvider time)
+        public Transition(TransitionKind kind, long generation, TimeSpan timeout, TimeProvider time, Replica[] targets)
         {
             Kind = kind;
+            Targets = targets;
             Generation = generation;
             Timeout = timeout;
             _cancellation = new CancellationTokenSource(timeout, time);
@@ -39,6 +42,15 @@ internal sealed partial class FunctionHandle
         }
 
         public TransitionKind Kind { get; }
+
+        /// <summary>The replicas a pause freezes (every Ready one) or a resume thaws (one); empty for start and stop.</summary>
+        public Replica[] Targets { get; }
+
+        /// <summary>A pause's call per target, so a partly failed pause still records which replicas froze.</summary>
+        public Task[]? Calls { get; set; }
+
+        /// <summary>A resume's target whose task turned out to be gone: it is restarted instead.</summary>
+        public bool TargetGone { get; set; }
 
         public long Generation { get; }
 

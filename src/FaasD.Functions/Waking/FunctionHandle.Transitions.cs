@@ -1,3 +1,4 @@
+using FaasD.Functions.Abstractions;
 using FaasD.Functions.Replicas;
 using FaasD.Shared;
 
@@ -6,7 +7,10 @@ namespace FaasD.Functions.Waking;
 /// <summary>Runtime calls: each is begun under the lock (state published first), run outside it, and finished under it.</summary>
 internal sealed partial class FunctionHandle
 {
-    /// <summary>Publishes Pausing, then begins a pause only if no request is in flight; otherwise back to Running.</summary>
+    /// <summary>
+    /// Publishes Pausing, then begins a pause of every Ready replica only if no request is in flight and no replica is
+    /// being thawed; otherwise back to Running. Replicas already frozen stay so.
+    /// </summary>
     private Transition? TryBeginPauseLocked()
     {
         if (State != LifecycleState.Running)
@@ -15,19 +19,28 @@ internal sealed partial class FunctionHandle
         }
 
         Interlocked.Exchange(ref _state, (int)LifecycleState.Pausing);
-        if (Interlocked.Read(ref _inflight) != 0)
+        if (Interlocked.Read(ref _inflight) != 0 || _thawing != 0)
         {
             Volatile.Write(ref _state, (int)LifecycleState.Running);
             return null;
         }
 
-        return BeginLocked(TransitionKind.Pause);
+        return BeginLocked(TransitionKind.Pause, [.. _members.Where(r => r.State == ReplicaState.Ready)]);
     }
 
-    private Transition BeginLocked(TransitionKind kind)
+    /// <summary>A wake of a frozen function: thaws one replica (the lowest-numbered frozen one); the others stay frozen.</summary>
+    private Transition BeginResumeLocked()
+    {
+        var target = LowestFrozenLocked();
+        target?.SetState(ReplicaState.Thawing);
+        PublishRoutableLocked();
+        return BeginLocked(TransitionKind.Resume, target is null ? [] : [target]);
+    }
+
+    private Transition BeginLocked(TransitionKind kind, Replica[]? targets = null)
     {
         var timeout = kind == TransitionKind.Start ? _options.ReadinessTimeout : _options.OperationTimeout;
-        var transition = new Transition(kind, _generation, timeout, _time);
+        var transition = new Transition(kind, _generation, timeout, _time, targets ?? []);
         _current = transition;
         Interlocked.Exchange(ref _state, (int)(kind switch
         {
@@ -53,10 +66,23 @@ internal sealed partial class FunctionHandle
             switch (transition.Kind)
             {
                 case TransitionKind.Pause:
-                    await _lifecycle.PauseAsync(Key, transition.Token);
+                    transition.Calls = [.. transition.Targets.Select(r => _lifecycle.PauseAsync(Key, r.ContainerId, transition.Token))];
+                    await Task.WhenAll(transition.Calls);
                     break;
                 case TransitionKind.Resume:
-                    await _lifecycle.ResumeAsync(Key, transition.Token);
+                    foreach (var target in transition.Targets)
+                    {
+                        try
+                        {
+                            await _lifecycle.ResumeAsync(Key, target.ContainerId, transition.Token);
+                        }
+                        catch (FunctionPlatformException ex) when (ex.Kind == FunctionErrorKind.NotFound)
+                        {
+                            // Its task died while frozen: the function wakes without it and it is restarted.
+                            transition.TargetGone = true;
+                        }
+                    }
+
                     break;
                 case TransitionKind.Start:
                     destination = await _lifecycle.StartAsync(Key, transition.Token);
@@ -141,10 +167,7 @@ internal sealed partial class FunctionHandle
                     Volatile.Write(ref _lastUseTimestamp, now);
                 }
 
-                if (error is null)
-                {
-                    restart = ApplyTransitionToReplicasLocked(transition.Kind, destination);
-                }
+                restart = ApplyTransitionToReplicasLocked(transition, destination, error is null);
 
                 Interlocked.Exchange(ref _state, (int)next);
                 result = new(transition.Kind, error is null ? TransitionOutcome.Succeeded : TransitionOutcome.Failed, error);

@@ -16,7 +16,8 @@ namespace FaasD.Functions.Waking;
 /// in-flight before it reads the state, so one of the two always sees the other.
 /// </para>
 /// Partial files: Acquire (hot path and waking), Transitions (runtime calls), Scaling (idler and manual scaling),
-/// Replicas (the function's containers: membership, balancing, draining, failures).
+/// Replicas (the function's containers: membership, balancing, draining, failures), Thawing (a wake thaws one
+/// replica; load thaws the others).
 /// </summary>
 internal sealed partial class FunctionHandle : IInflightTracker
 {
@@ -66,7 +67,7 @@ internal sealed partial class FunctionHandle : IInflightTracker
         _logger = logger;
         _settings = settings;
         _state = (int)initialState;
-        SetMembersLocked([new ReplicaSeed(key.Name, 0, initialState == LifecycleState.Stopped ? null : destination)]);
+        SetMembersLocked([new ReplicaSeed(key.Name, 0, initialState == LifecycleState.Stopped ? null : destination)], initialState == LifecycleState.Paused);
         _lastUseTimestamp = _pausedAtTimestamp = time.GetTimestamp();
     }
 
@@ -141,7 +142,7 @@ internal sealed partial class FunctionHandle : IInflightTracker
             Volatile.Write(ref _settings, settings);
             Volatile.Write(ref _lastUseTimestamp, now);
             _pausedAtTimestamp = now;
-            SetMembersLocked(replicas);
+            SetMembersLocked(replicas, state == LifecycleState.Paused);
             Interlocked.Exchange(ref _state, (int)state);
         }
 

@@ -32,6 +32,9 @@ internal sealed class FunctionRegistry
 
     public ScaleToZeroOptions Options { get; }
 
+    /// <summary>Turned on by a running autoscaler; shared by every handle (it decides when their frozen replicas thaw).</summary>
+    public AutoscalerSwitch Autoscaler { get; } = new();
+
     /// <summary>A replica of some function was taken out of rotation and needs replacing (see <see cref="FunctionHandle.ReportReplicaFailed"/>).</summary>
     public event Action<FunctionHandle, Replica, string>? ReplicaFailed;
 
@@ -186,7 +189,7 @@ internal sealed class FunctionRegistry
 
     private FunctionHandle Create(FunctionKey key, LifecycleState state, string? destination, ScaleToZeroSettings settings)
     {
-        var handle = new FunctionHandle(key, state, destination, settings, _lifecycle, Options, _time, _handleLogger);
+        var handle = new FunctionHandle(key, state, destination, settings, _lifecycle, Options, _time, _handleLogger) { Autoscaler = Autoscaler };
         handle.ReplicaFailed += (h, replica, reason) => ReplicaFailed?.Invoke(h, replica, reason);
         return handle;
     }

@@ -1,18 +1,19 @@
 namespace FaasD.Functions.Waking;
 
 /// <summary>
-/// What scale-to-zero needs from the container runtime, one call per transition of a function's task.
+/// What scale-to-zero needs from the container runtime. Freezing and thawing act on one replica's task (the handle
+/// decides which: a wake thaws one replica, load thaws more); a cold start and a deep-sleep stop act on the function.
 /// The platform implements it over containerd; every call must be safe to repeat after a failure
 /// (the handle retries on the next request or idle check) and must honour its cancellation token,
 /// which fires when the call outlives its timeout or the function is replaced or removed.
 /// </summary>
 internal interface IFunctionLifecycle
 {
-    /// <summary>Freezes the running task (cgroup freezer): memory, IP and open connections are kept.</summary>
-    Task PauseAsync(FunctionKey key, CancellationToken cancellationToken);
+    /// <summary>Freezes one replica's running task (cgroup freezer): memory, IP and open connections are kept.</summary>
+    Task PauseAsync(FunctionKey key, string containerId, CancellationToken cancellationToken);
 
-    /// <summary>Thaws a task frozen by <see cref="PauseAsync"/>.</summary>
-    Task ResumeAsync(FunctionKey key, CancellationToken cancellationToken);
+    /// <summary>Thaws one replica's task frozen by <see cref="PauseAsync"/>.</summary>
+    Task ResumeAsync(FunctionKey key, string containerId, CancellationToken cancellationToken);
 
     /// <summary>
     /// For a function with no task: creates the task, attaches the network, starts it and waits until

@@ -5,16 +5,35 @@ using FaasD.Runtime;
 namespace FaasD.Functions.Waking;
 
 /// <summary>
-/// Scale-to-zero transitions carried out on the function's containers: pause, resume and stop act on every replica
-/// (one without a task is skipped), a cold start wakes the primary one and the supervisor restarts the others.
+/// Scale-to-zero transitions carried out on the function's containers: pause and resume act on the replica the handle
+/// names, stop on every replica (one without a task is skipped); a cold start wakes the primary one and the supervisor
+/// restarts the others.
 /// </summary>
 internal sealed class RuntimeFunctionLifecycle(IContainerRuntime runtime, TaskStarter starter, FunctionCatalog catalog, FunctionPlatformOptions options) : IFunctionLifecycle
 {
-    public Task PauseAsync(FunctionKey key, CancellationToken cancellationToken) =>
-        RunOnEach(key, id => runtime.PauseAsync(key.Namespace, id, cancellationToken));
+    public async Task PauseAsync(FunctionKey key, string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runtime.PauseAsync(key.Namespace, containerId, cancellationToken);
+        }
+        catch (RuntimeException ex)
+        {
+            throw RuntimeErrors.Translate(ex, $"freezing {containerId}");
+        }
+    }
 
-    public Task ResumeAsync(FunctionKey key, CancellationToken cancellationToken) =>
-        RunOnEach(key, id => runtime.ResumeAsync(key.Namespace, id, cancellationToken));
+    public async Task ResumeAsync(FunctionKey key, string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runtime.ResumeAsync(key.Namespace, containerId, cancellationToken);
+        }
+        catch (RuntimeException ex)
+        {
+            throw RuntimeErrors.Translate(ex, $"thawing {containerId}");
+        }
+    }
 
     public async Task<string> StartAsync(FunctionKey key, CancellationToken cancellationToken)
     {

@@ -254,6 +254,19 @@ public class FunctionPlatformTests
     }
 
     [Test]
+    public async Task An_exit_delivered_after_the_task_was_replaced_leaves_the_live_task_serving()
+    {
+        await _f.Platform.DeployAsync(PlatformFixture.Spec("echo"), CancellationToken.None);
+
+        // The container has a running task again (the supervisor restarted it on a refused connection first).
+        await _f.Platform.OnTaskExitedAsync("openfaas-fn", "echo", 137, CancellationToken.None);
+
+        var info = await _f.Platform.GetAsync("openfaas-fn", "echo", CancellationToken.None);
+        Assert.That(info!.AvailableReplicas, Is.EqualTo(1));
+        Assert.That(_f.Runtime.Calls, Has.None.StartsWith("stop echo"));
+    }
+
+    [Test]
     public async Task The_exit_of_a_replaced_generation_is_ignored()
     {
         await _f.Platform.DeployAsync(PlatformFixture.Spec("echo"), CancellationToken.None);

@@ -103,6 +103,50 @@ public class ReplicaBalancingTests
     }
 
     [Test]
+    public async Task A_refused_connection_reported_after_the_replica_was_replaced_leaves_the_replacement_serving()
+    {
+        var (f, handle) = ThreeReplicas();
+        var reported = new List<string>();
+        f.Registry.ReplicaFailed += (_, replica, reason) => reported.Add(reason);
+
+        // A request picked the replica, then its task died and the supervisor replaced it before the connect failed
+        // (a connect to a torn-down address fails only after ARP gives up, seconds later).
+        var late = await f.AcquireAsync();
+        var replica = handle.Replicas.Single(r => r.Destination == late.DestinationPrefix);
+        handle.ReportReplicaFailed(replica, "task exited with status 137", taskGone: true);
+        Assert.That(handle.TryMarkReplicaStarting(replica), Is.True);
+        handle.MarkReplicaReady(replica, "http://10.62.0.9:8080");
+
+        late.ReportUnreachable();
+        late.Dispose();
+
+        Assert.That(replica.State, Is.EqualTo(ReplicaState.Ready), "the replacement keeps serving");
+        Assert.That(reported, Is.EqualTo(new[] { "task exited with status 137" }), "replaced once, not twice");
+        Assert.That(handle.Status.AvailableReplicas, Is.EqualTo(3));
+
+        // A refusal by the replacement itself still counts.
+        using var current = await AcquireOnAsync(f, "http://10.62.0.9:8080");
+        current.ReportUnreachable();
+        Assert.That(replica.State, Is.EqualTo(ReplicaState.Out));
+    }
+
+    private static async Task<EndpointLease> AcquireOnAsync(ScalingFixture f, string destination)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            var lease = await f.AcquireAsync();
+            if (lease.DestinationPrefix == destination)
+            {
+                return lease;
+            }
+
+            lease.Dispose();
+        }
+
+        throw new AssertionException($"no lease on {destination}");
+    }
+
+    [Test]
     public async Task With_every_replica_out_requests_wait_for_one_to_be_restarted()
     {
         var (f, handle) = ThreeReplicas();

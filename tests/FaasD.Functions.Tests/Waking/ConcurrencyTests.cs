@@ -110,7 +110,7 @@ public class ConcurrencyTests
             Interlocked.Decrement(ref _active);
         }
 
-        public async Task PauseAsync(FunctionKey key, CancellationToken cancellationToken)
+        public async Task PauseAsync(FunctionKey key, string containerId, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _pauses);
             if (Volatile.Read(ref _active) != 0)
@@ -126,7 +126,7 @@ public class ConcurrencyTests
             await Task.Yield();
         }
 
-        public async Task ResumeAsync(FunctionKey key, CancellationToken cancellationToken)
+        public async Task ResumeAsync(FunctionKey key, string containerId, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _resumes);
             await Task.Yield();

@@ -13,9 +13,22 @@ internal sealed class FakeLifecycle : IFunctionLifecycle
 
     public string StartDestination { get; set; } = "http://10.62.0.9:8080";
 
-    public Task PauseAsync(FunctionKey key, CancellationToken cancellationToken) => Pause.InvokeAsync(cancellationToken);
+    /// <summary>Containers frozen and thawed, in call order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Paused { get; } = new();
 
-    public Task ResumeAsync(FunctionKey key, CancellationToken cancellationToken) => Resume.InvokeAsync(cancellationToken);
+    public System.Collections.Concurrent.ConcurrentQueue<string> Resumed { get; } = new();
+
+    public Task PauseAsync(FunctionKey key, string containerId, CancellationToken cancellationToken)
+    {
+        Paused.Enqueue(containerId);
+        return Pause.InvokeAsync(cancellationToken);
+    }
+
+    public Task ResumeAsync(FunctionKey key, string containerId, CancellationToken cancellationToken)
+    {
+        Resumed.Enqueue(containerId);
+        return Resume.InvokeAsync(cancellationToken);
+    }
 
     public async Task<string> StartAsync(FunctionKey key, CancellationToken cancellationToken)
     {

@@ -67,7 +67,7 @@ internal sealed class ReplicaRetryTests : GatewayTestBase
 
         public int Ended => Volatile.Read(ref _ended);
 
-        public void ReportUnreachable() => Interlocked.Increment(ref _unreachable);
+        public void ReportUnreachable(int incarnation) => Interlocked.Increment(ref _unreachable);
 
         public void RequestEnded() => Interlocked.Increment(ref _ended);
     }

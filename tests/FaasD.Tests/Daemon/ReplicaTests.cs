@@ -2,8 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using FaasD.Containerd;
+using FaasD.Images;
+using FaasD.Network;
+using FaasD.Runtime;
+using FaasD.Runtime.Lifecycle;
 using FaasD.TestSupport;
 using FaasD.TestSupport.Images;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace FaasD.Tests.Daemon;
@@ -19,7 +25,10 @@ internal sealed class ReplicaTests : DaemonFixture
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
     private TestImage _replicaImage = null!;
 
-    /// <summary><c>/cgi-bin/whoami</c> answers the replica's own address; <c>/cgi-bin/health</c> fails once <c>/cgi-bin/sicken</c> ran.</summary>
+    /// <summary>
+    /// <c>/cgi-bin/whoami</c> answers the replica's own address; <c>/cgi-bin/health</c> fails once <c>/cgi-bin/sicken</c> ran;
+    /// <c>/cgi-bin/burn</c> hashes 64 MB of zeros (a bounded amount of CPU work per request).
+    /// </summary>
     [OneTimeSetUp]
     public async Task BuildReplicaImage() =>
         _replicaImage = await TestImages.BuildAndPushAsync(
@@ -27,7 +36,8 @@ internal sealed class ReplicaTests : DaemonFixture
             BusyboxHttpd.Contents()
                 .AddFile("/www/cgi-bin/whoami", WhoAmIScript, ImageContents.ExecutableMode)
                 .AddFile("/www/cgi-bin/health", HealthScript, ImageContents.ExecutableMode)
-                .AddFile("/www/cgi-bin/sicken", SickenScript, ImageContents.ExecutableMode),
+                .AddFile("/www/cgi-bin/sicken", SickenScript, ImageContents.ExecutableMode)
+                .AddFile("/www/cgi-bin/burn", BurnScript, ImageContents.ExecutableMode),
             BusyboxHttpd.Config);
 
     [Test]
@@ -84,6 +94,11 @@ internal sealed class ReplicaTests : DaemonFixture
         var killedAt = load.Elapsed;
         Assert.That(kill(victim.Value, 9), Is.Zero, "kill -9 of the replica's process");
         var result = await loading;
+        TestContext.Out.WriteLine($"killed at {killedAt.TotalSeconds:0.00}s; {result.Succeeded} succeeded; failures: {string.Join("; ", result.Failures.Take(10))}");
+        foreach (var line in Daemon.Output.Split('\n').Where(l => l.Contains(victim.Key, StringComparison.Ordinal)))
+        {
+            TestContext.Out.WriteLine(line);
+        }
 
         var late = result.Failures.Where(f => f.At > killedAt + TimeSpan.FromSeconds(1)).ToList();
         Assert.That(result.Succeeded, Is.GreaterThan(100));
@@ -163,9 +178,98 @@ internal sealed class ReplicaTests : DaemonFixture
         Assert.That(Frozen(sleeping), Is.EquivalentTo(new[] { true, true, true }), "recovery thawed a frozen replica");
         Assert.That((await DescribeAsync(sleeping)).AvailableReplicas, Is.Zero);
 
+        // A wake thaws one replica; the others stay frozen until load needs them.
         Assert.That(await InvokeAsync($"/function/{sleeping}/cgi-bin/whoami"), Is.Not.Empty);
-        Assert.That(Frozen(sleeping), Is.EquivalentTo(new[] { false, false, false }));
-        Assert.That((await DescribeAsync(sleeping)).AvailableReplicas, Is.EqualTo(3));
+        Assert.That(Frozen(sleeping), Is.EquivalentTo(new[] { false, true, true }));
+        Assert.That((await DescribeAsync(sleeping)).AvailableReplicas, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Scaled_to_zero_three_replicas_freeze_and_one_request_thaws_exactly_one_while_load_thaws_the_rest()
+    {
+        var name = Name("wake1");
+        await DeployLikeFaasCliAsync(new { service = name, image = _replicaImage.Reference, labels = Labels(("com.openfaas.scale.min", "3"), ("com.openfaas.scale.max", "3")) });
+        await using var runtime = new RuntimeProbe(Daemon.CniDir);
+        await ScaleAsync(name, 0);
+        Assert.That((await runtime.TaskStatesAsync(name)).Values, Is.EquivalentTo(new[] { "Paused", "Paused", "Paused" }));
+        Assert.That(Frozen(name), Is.EquivalentTo(new[] { true, true, true }));
+        var described = await DescribeAsync(name);
+        Assert.That((described.Replicas, described.AvailableReplicas), Is.EqualTo((0UL, 0UL)));
+
+        var ip = (await InvokeAsync($"/function/{name}/cgi-bin/whoami")).Trim();
+
+        var states = await runtime.TaskStatesAsync(name);
+        Assert.That(states.Where(s => s.Value == "Running").Select(s => s.Key), Is.EqualTo(new[] { name }), $"exactly the primary thawed: {string.Join(", ", states)}");
+        Assert.That(states.Values.Count(v => v == "Paused"), Is.EqualTo(2), string.Join(", ", states));
+        Assert.That(Frozen(name).Count(f => f), Is.EqualTo(2), "two replicas still frozen in the kernel");
+        described = await DescribeAsync(name);
+        Assert.That((described.Replicas, described.AvailableReplicas), Is.EqualTo((3UL, 1UL)), "three replicas, one available");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.That((await InvokeAsync($"/function/{name}/cgi-bin/whoami")).Trim(), Is.EqualTo(ip), "sequential requests stay on the woken replica");
+        }
+
+        Assert.That((await runtime.TaskStatesAsync(name)).Values.Count(v => v == "Paused"), Is.EqualTo(2));
+
+        // Concurrent requests find the awake replica busy: the others are thawed one at a time.
+        using (var load = new LoadLoop(Daemon.BaseAddress, $"/function/{name}/cgi-bin/sleep?1", concurrency: 4))
+        {
+            var loading = load.RunAsync(TimeSpan.FromSeconds(30), maxRequests: 200);
+            await WaitUntilAsync(async () => (await DescribeAsync(name)).AvailableReplicas == 3, "concurrent load to thaw the other replicas");
+            load.Stop();
+            var result = await loading;
+            Assert.That(result.Failures, Is.Empty, string.Join("; ", result.Failures.Take(5)));
+        }
+
+        Assert.That((await runtime.TaskStatesAsync(name)).Values, Is.EquivalentTo(new[] { "Running", "Running", "Running" }));
+
+        // Freezing again freezes every replica.
+        await ScaleAsync(name, 0);
+        Assert.That((await runtime.TaskStatesAsync(name)).Values, Is.EquivalentTo(new[] { "Paused", "Paused", "Paused" }));
+        Assert.That(Daemon.Output, Does.Contain($"replica {name}.r1 thawed").Or.Contain($"replica {name}.r2 thawed"));
+    }
+
+    [Test]
+    public async Task Cpu_autoscaling_adds_replicas_under_cpu_load_and_returns_to_min_after_the_window()
+    {
+        var name = Name("cpu");
+        await DeployLikeFaasCliAsync(new
+        {
+            service = name,
+            image = _replicaImage.Reference,
+            labels = Labels(
+                ("com.openfaas.scale.type", "cpu"),
+                ("com.openfaas.scale.target", "100"),
+                ("com.openfaas.scale.min", "1"),
+                ("com.openfaas.scale.max", "3"),
+                ("com.openfaas.scale.down-window", "3s")),
+        });
+
+        // Four callers each keep one sha512sum busy: far above 90 millicores (100 × 0.9) even on a loaded machine.
+        using var load = new LoadLoop(Daemon.BaseAddress, $"/function/{name}/cgi-bin/burn", concurrency: 4);
+        var loading = load.RunAsync(TimeSpan.FromSeconds(25), maxRequests: 2_000);
+        var timeline = new List<string>();
+        ulong replicas = 1;
+        while (load.Elapsed < TimeSpan.FromSeconds(20) && replicas < 2)
+        {
+            replicas = (await DescribeAsync(name)).AvailableReplicas;
+            timeline.Add($"{load.Elapsed.TotalSeconds:0.0}s:{replicas}");
+            await Task.Delay(250);
+        }
+
+        load.Stop();
+        var result = await loading;
+        TestContext.Out.WriteLine($"scale-up timeline (elapsed:available): {string.Join(' ', timeline)}");
+        Assert.That(replicas, Is.GreaterThanOrEqualTo(2UL), $"available replicas under CPU load: {string.Join(' ', timeline)}");
+        Assert.That(result.Failures, Is.Empty, string.Join("; ", result.Failures.Take(5)));
+        Assert.That(Daemon.Output, Does.Contain($"Autoscaling {name}.openfaas-fn from 1 to").And.Contain("Cpu, target 100 per replica"));
+
+        var deadline = Stopwatch.StartNew();
+        while (!((await DescribeAsync(name)).Replicas == 1 && Tasks(name).Count == 1))
+        {
+            Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the autoscaler to return to min after the 3 s down window");
+            await Task.Delay(250);
+        }
     }
 
     [Test]
@@ -336,12 +440,53 @@ internal sealed class ReplicaTests : DaemonFixture
 
         """;
 
+    private const string BurnScript = """
+        #!/bin/sh
+        printf 'Content-Type: text/plain\r\n\r\n'
+        head -c 67108864 /dev/zero | sha512sum >/dev/null
+        echo burnt
+
+        """;
+
     private const string SickenScript = """
         #!/bin/sh
         touch /dev/shm/sick
         printf 'Content-Type: text/plain\r\n\r\nsickened\n'
 
         """;
+}
+
+/// <summary>The daemon's own runtime code over the test containerd, to read the state of the function's tasks.</summary>
+internal sealed class RuntimeProbe : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly IContainerRuntime _runtime;
+
+    public RuntimeProbe(string cniDir)
+    {
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddContainerdClient(TestEnvironment.ContainerdSocket)
+            .AddContainerNetwork(o => o.ConfigListPath = Path.Combine(cniDir, "10-openfaas.conflist"))
+            .AddImageService()
+            .AddContainerRuntime()
+            .BuildServiceProvider();
+        _runtime = _services.GetRequiredService<IContainerRuntime>();
+    }
+
+    /// <summary>containerd's task status ("Running", "Paused", ...) of each of the function's containers that has a live task.</summary>
+    public async Task<Dictionary<string, string>> TaskStatesAsync(string name)
+    {
+        var states = new Dictionary<string, string>();
+        foreach (var id in ReplicaTests.Tasks(name).Keys.Order(StringComparer.Ordinal))
+        {
+            states[id] = (await _runtime.GetTaskAsync("openfaas-fn", id, CancellationToken.None)).State.ToString();
+        }
+
+        return states;
+    }
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 }
 
 /// <summary>A bounded load: N concurrent callers repeating one GET until the time or count runs out; every non-2xx is kept with its time.</summary>

@@ -172,7 +172,7 @@ internal sealed partial class LogsEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Reading logs of {Name}.{Namespace} failed")]
+        [LoggerMessage(EventId = LogEvents.LogSourceFailed, Level = LogLevel.Warning, Message = "Reading logs of {Name}.{Namespace} failed")]
         public static partial void SourceFailed(ILogger logger, string name, string @namespace, Exception exception);
     }
 }

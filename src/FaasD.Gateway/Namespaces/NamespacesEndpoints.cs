@@ -217,7 +217,7 @@ internal sealed partial class NamespacesEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "{Action} namespace {Name}")]
+        [LoggerMessage(EventId = LogEvents.NamespaceChanged, Level = LogLevel.Information, Message = "{Action} namespace {Name}")]
         public static partial void Changed(ILogger logger, string action, string name);
     }
 }

@@ -120,10 +120,10 @@ internal sealed partial class SecretsEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Wrote secret {Name} in {Namespace}")]
+        [LoggerMessage(EventId = LogEvents.SecretWritten, Level = LogLevel.Information, Message = "Wrote secret {Name} in {Namespace}")]
         public static partial void Written(ILogger logger, string name, string @namespace);
 
-        [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Removed secret {Name} from {Namespace}")]
+        [LoggerMessage(EventId = LogEvents.SecretRemoved, Level = LogLevel.Information, Message = "Removed secret {Name} from {Namespace}")]
         public static partial void Removed(ILogger logger, string name, string @namespace);
     }
 }

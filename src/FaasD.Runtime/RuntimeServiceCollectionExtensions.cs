@@ -22,7 +22,19 @@ public static class RuntimeServiceCollectionExtensions
     /// <c>AddContainerNetwork</c> and <c>AddImageService</c>.
     /// </summary>
     public static IServiceCollection AddContainerRuntime(
-        this IServiceCollection services, Action<RuntimeOptions>? configure = null, LogStoreOptions? logs = null)
+        this IServiceCollection services, Action<RuntimeOptions>? configure = null, LogStoreOptions? logs = null) =>
+        services.AddContainerRuntimeCore(configure, logs);
+
+    /// <summary>
+    /// As <see cref="AddContainerRuntime(IServiceCollection, Action{RuntimeOptions}?, LogStoreOptions?)"/>, with the
+    /// one containerd client (shared with the image layer) connected to <paramref name="containerdSocket"/>.
+    /// </summary>
+    public static IServiceCollection AddContainerRuntime(
+        this IServiceCollection services, string containerdSocket, Action<RuntimeOptions>? configure = null, LogStoreOptions? logs = null) =>
+        services.AddContainerdClient(containerdSocket).AddContainerRuntimeCore(configure, logs);
+
+    private static IServiceCollection AddContainerRuntimeCore(
+        this IServiceCollection services, Action<RuntimeOptions>? configure, LogStoreOptions? logs)
     {
         services.AddOptions<RuntimeOptions>().Configure(configure ?? (_ => { }));
         services.TryAddSingleton<IContainerRuntime>(sp => new ContainerRuntime(

@@ -1,14 +1,12 @@
 using System.Collections.Concurrent;
-using FaasD.Configuration;
 using FaasD.Containerd;
 using FaasD.Containerd.Errors;
-using FaasD.Images.Collection;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using EventsApi = FaasD.Containerd.Api.Events;
 
-namespace FaasD.Hosting;
+namespace FaasD.Images.Collection;
 
 /// <summary>
 /// Automatic image GC, in two cases: after a container of a FaasD namespace is deleted (a function updated to
@@ -20,7 +18,7 @@ namespace FaasD.Hosting;
 internal sealed partial class ImageGarbageCollection(
     ContainerdClient containerd,
     IImageCollector collector,
-    DaemonSettings settings,
+    ImageGcOptions settings,
     TimeProvider time,
     ILogger<ImageGarbageCollection> logger) : BackgroundService
 {
@@ -32,7 +30,7 @@ internal sealed partial class ImageGarbageCollection(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!settings.ImageGc)
+        if (!settings.Enabled)
         {
             return;
         }
@@ -58,25 +56,25 @@ internal sealed partial class ImageGarbageCollection(
     {
         try
         {
-            var ours = await FaasdNamespaces.ListAsync(containerd, cancellationToken);
+            var ours = await collector.ListNamespacesAsync(cancellationToken);
             var changed = _pending.Keys.Where(ours.Contains).ToList();
             _pending.Clear();
             if (changed.Count > 0)
             {
-                var report = await collector.PruneAsync(changed, new PruneOptions { MinAge = MinAge, DiskPath = settings.ContainerdRoot }, cancellationToken);
+                var report = await collector.PruneAsync(changed, new PruneOptions { MinAge = MinAge, DiskPath = settings.DiskPath }, cancellationToken);
                 if (report.Removed.Count > 0)
                 {
                     Log.Pruned(logger, "containers were deleted", report.Removed.Count, report.FreedBytes ?? 0);
                 }
             }
 
-            if (UsedPercent(settings.ContainerdRoot) is { } used && used >= settings.ImageGcHighThreshold)
+            if (UsedPercent(settings.DiskPath) is { } used && used >= settings.HighThreshold)
             {
-                var report = await collector.PruneAsync(ours, new PruneOptions { MinAge = MinAge, DiskPath = settings.ContainerdRoot }, cancellationToken);
+                var report = await collector.PruneAsync(ours, new PruneOptions { MinAge = MinAge, DiskPath = settings.DiskPath }, cancellationToken);
                 Log.Pruned(logger, $"disk {used:0.0} % full", report.Removed.Count, report.FreedBytes ?? 0);
-                if (UsedPercent(settings.ContainerdRoot) is { } after && after >= settings.ImageGcLowThreshold)
+                if (UsedPercent(settings.DiskPath) is { } after && after >= settings.LowThreshold)
                 {
-                    Log.StillFull(logger, settings.ContainerdRoot, after, settings.ImageGcLowThreshold);
+                    Log.StillFull(logger, settings.DiskPath, after, settings.LowThreshold);
                 }
             }
         }
@@ -132,13 +130,13 @@ internal sealed partial class ImageGarbageCollection(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7311, Level = LogLevel.Information, Message = "Image GC ({Reason}): removed {Count} unused images, {Freed} bytes freed")]
+        [LoggerMessage(EventId = LogEvents.ImageGcPruned, Level = LogLevel.Information, Message = "Image GC ({Reason}): removed {Count} unused images, {Freed} bytes freed")]
         public static partial void Pruned(ILogger logger, string reason, int count, long freed);
 
-        [LoggerMessage(EventId = 7312, Level = LogLevel.Warning, Message = "Disk holding {Path} is still {Used:0.0} % full after image GC (low watermark {Low} %): what is left is in use")]
+        [LoggerMessage(EventId = LogEvents.ImageGcStillFull, Level = LogLevel.Warning, Message = "Disk holding {Path} is still {Used:0.0} % full after image GC (low watermark {Low} %): what is left is in use")]
         public static partial void StillFull(ILogger logger, string path, double used, int low);
 
-        [LoggerMessage(EventId = 7313, Level = LogLevel.Warning, Message = "Image GC round failed: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.ImageGcFailed, Level = LogLevel.Warning, Message = "Image GC round failed: {Reason}")]
         public static partial void Failed(ILogger logger, string reason);
     }
 }

@@ -48,4 +48,16 @@ internal sealed class NamespaceResolver(INamespaceStore namespaces, IOptions<Gat
             return new NamespaceResult(null, status, ex.Message);
         }
     }
+
+    /// <summary><see cref="ResolveAsync"/>, answering a namespace it cannot use itself: null when it did.</summary>
+    public async Task<string?> ResolveOrAnswerAsync(HttpContext context, string? fromBody)
+    {
+        var ns = await ResolveAsync(context, fromBody);
+        if (!ns.Succeeded)
+        {
+            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
+        }
+
+        return ns.Namespace;
+    }
 }

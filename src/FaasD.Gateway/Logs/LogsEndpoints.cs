@@ -48,9 +48,8 @@ internal sealed partial class LogsEndpoints(
         }
 
         // The names become file names below the source; refuse what is not a name before it gets there.
-        if ((Names.FunctionNameProblem(request.Name) ?? Names.NamespaceNameProblem(request.Namespace)) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(request.Name) ?? Names.NamespaceNameProblem(request.Namespace)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 

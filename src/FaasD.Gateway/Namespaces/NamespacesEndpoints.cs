@@ -74,9 +74,8 @@ internal sealed partial class NamespacesEndpoints(
 
         var pathName = (string?)context.GetRouteValue("name");
         var name = !string.IsNullOrEmpty(body.Name) ? body.Name : pathName;
-        if (Names.NamespaceNameProblem(name) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.NamespaceNameProblem(name)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 

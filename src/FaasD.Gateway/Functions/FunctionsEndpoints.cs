@@ -60,14 +60,7 @@ internal sealed partial class FunctionsEndpoints(
 
     internal async Task GetAsync(HttpContext context)
     {
-        var name = (string?)context.GetRouteValue("name");
-        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(name)))
-        {
-            return;
-        }
-
-        var ns = await namespaces.ResolveOrAnswerAsync(context, fromBody: null);
-        if (ns is null)
+        if (await namespaces.ResolveRouteFunctionOrAnswerAsync(context) is not (var name, var ns))
         {
             return;
         }
@@ -75,7 +68,7 @@ internal sealed partial class FunctionsEndpoints(
         FunctionInfo? function;
         try
         {
-            function = await platform.GetAsync(ns, name!, context.RequestAborted);
+            function = await platform.GetAsync(ns, name, context.RequestAborted);
         }
         catch (FunctionPlatformException ex) when (ex.Kind == FunctionErrorKind.NotFound)
         {

@@ -1,6 +1,7 @@
 using FaasD.Functions.Validation;
 using FaasD.Functions.Abstractions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace FaasD.Gateway.Http;
@@ -59,5 +60,20 @@ internal sealed class NamespaceResolver(INamespaceStore namespaces, IOptions<Gat
         }
 
         return ns.Namespace;
+    }
+
+    /// <summary>
+    /// The function a <c>…/{name}</c> route names and its namespace (<c>?namespace=</c>), answering a bad name or
+    /// namespace itself: null when it did.
+    /// </summary>
+    public async Task<(string Name, string Namespace)?> ResolveRouteFunctionOrAnswerAsync(HttpContext context)
+    {
+        var name = (string?)context.GetRouteValue("name");
+        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(name)))
+        {
+            return null;
+        }
+
+        return await ResolveOrAnswerAsync(context, fromBody: null) is { } ns ? (name!, ns) : null;
     }
 }

@@ -173,9 +173,8 @@ internal sealed partial class NamespacesEndpoints(
     private static async Task<string?> MatchPathAsync(HttpContext context, FunctionNamespaceDto body)
     {
         var pathName = (string?)context.GetRouteValue("name");
-        if (Names.NamespaceNameProblem(pathName) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.NamespaceNameProblem(pathName)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return null;
         }
 

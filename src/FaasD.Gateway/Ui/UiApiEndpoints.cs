@@ -71,19 +71,12 @@ internal sealed class UiApiEndpoints(IFunctionPlatform platform, NamespaceResolv
 
     internal async Task ActivityAsync(HttpContext context)
     {
-        var name = (string?)context.GetRouteValue("name");
-        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(name)))
+        if (await namespaces.ResolveRouteFunctionOrAnswerAsync(context) is not (var name, var ns))
         {
             return;
         }
 
-        var ns = await namespaces.ResolveOrAnswerAsync(context, fromBody: null);
-        if (ns is null)
-        {
-            return;
-        }
-
-        var counters = metrics.Find(ns, name!);
+        var counters = metrics.Find(ns, name);
         var activity = new UiActivityDto { SlotSeconds = RecentInvocations.SlotLength.TotalSeconds, P50Ms = counters?.Recent.Median() * 1000 };
         if (counters is not null)
         {

@@ -260,7 +260,7 @@ internal static class LogEvents
     public const int PoolEntryReleased = 7604;
     public const int PoolReleaseFailed = 7605;
     public const int PoolStopped = 7606;
-    // Network/CniNetworkManager.Pool.cs
+    // Network/CniNetworkManager.Log.cs (the pool's hand-over, CniNetworkManager.Pool.cs)
     public const int PoolEntryTaken = 7610;
     public const int PoolConfigChanged = 7611;
     public const int PoolHandOverFailed = 7612;

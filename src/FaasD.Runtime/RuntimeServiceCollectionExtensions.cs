@@ -18,7 +18,7 @@ public static class RuntimeServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IContainerRuntime"/> (containers, tasks and namespaces on containerd, each task in its own
     /// network namespace), <see cref="IContainerUsage"/> (CPU and memory of a task from its cgroup) and <see cref="ILogCapture"/> (the output of every task it starts, captured under
-    /// <paramref name="logs"/>, by default beside the raw files). Needs <c>AddContainerdClient</c>,
+    /// <paramref name="logs"/>, by default beside the raw files). Needs the containerd client (<c>AddContainerdClient</c>, or the overload given the socket),
     /// <c>AddContainerNetwork</c> and <c>AddImageService</c>.
     /// </summary>
     public static IServiceCollection AddContainerRuntime(

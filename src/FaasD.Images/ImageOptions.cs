@@ -1,3 +1,5 @@
+using FaasD.Containerd;
+
 namespace FaasD.Images;
 
 /// <summary>How images are pulled and unpacked. The defaults match faasd.</summary>
@@ -7,6 +9,9 @@ public sealed record ImageOptions
     public const string DefaultDockerConfigPath = "/var/lib/faasd/.docker/config.json";
 
     public string DockerConfigPath { get; init; } = DefaultDockerConfigPath;
+
+    /// <summary>containerd's socket where nothing else is said (`faasd image …` without --containerd-socket).</summary>
+    public const string DefaultContainerdSocket = ContainerdClientOptions.DefaultSocketPath;
 
     /// <summary>The snapshotter layers are unpacked into; containerd's default on Linux.</summary>
     public string Snapshotter { get; init; } = "overlayfs";

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using FaasD.Network.Namespaces;
 using FaasD.Network.Pool;
 using FaasD.Network.State;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Network;
 
@@ -180,25 +179,4 @@ internal sealed partial class CniNetworkManager : IPooledAttachments
             _claims.Delete(poolId);
         }
     }
-
-    [LoggerMessage(EventId = 7610, Level = LogLevel.Information, Message = "{Id} took the pre-wired network namespace {PoolId}")]
-    private partial void LogTookPooled(string id, string poolId);
-
-    [LoggerMessage(EventId = 7611, Level = LogLevel.Information, Message = "Pooled network namespace {PoolId} was made with another network config; releasing it")]
-    private partial void LogPooledConfigChanged(string poolId);
-
-    [LoggerMessage(EventId = 7612, Level = LogLevel.Warning, Message = "Handing pooled network namespace {PoolId} to {Id} failed; attaching without the pool")]
-    private partial void LogHandOverFailed(Exception exception, string poolId, string id);
-
-    [LoggerMessage(EventId = 7613, Level = LogLevel.Warning, Message = "Dropping the pool's name of {PoolId} after its hand-over failed; the next start finishes it")]
-    private partial void LogFinishHandOverFailed(Exception exception, string poolId);
-
-    [LoggerMessage(EventId = 7614, Level = LogLevel.Information, Message = "Pooled network namespace {PoolId} is stale or unfinished; releasing it")]
-    private partial void LogReleasingStalePooled(string poolId);
-
-    [LoggerMessage(EventId = 7615, Level = LogLevel.Information, Message = "Finishing the interrupted hand-over of {PoolId} to {Id}")]
-    private partial void LogFinishingHandOver(string poolId, string id);
-
-    [LoggerMessage(EventId = 7616, Level = LogLevel.Information, Message = "Undoing the interrupted hand-over of {PoolId} to {Id}")]
-    private partial void LogUndoingHandOver(string poolId, string id);
 }

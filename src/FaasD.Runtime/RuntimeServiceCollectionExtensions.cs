@@ -18,11 +18,23 @@ public static class RuntimeServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IContainerRuntime"/> (containers, tasks and namespaces on containerd, each task in its own
     /// network namespace), <see cref="IContainerUsage"/> (CPU and memory of a task from its cgroup) and <see cref="ILogCapture"/> (the output of every task it starts, captured under
-    /// <paramref name="logs"/>, by default beside the raw files). Needs <c>AddContainerdClient</c>,
+    /// <paramref name="logs"/>, by default beside the raw files). Needs the containerd client (<c>AddContainerdClient</c>, or the overload given the socket),
     /// <c>AddContainerNetwork</c> and <c>AddImageService</c>.
     /// </summary>
     public static IServiceCollection AddContainerRuntime(
-        this IServiceCollection services, Action<RuntimeOptions>? configure = null, LogStoreOptions? logs = null)
+        this IServiceCollection services, Action<RuntimeOptions>? configure = null, LogStoreOptions? logs = null) =>
+        services.AddContainerRuntimeCore(configure, logs);
+
+    /// <summary>
+    /// As <see cref="AddContainerRuntime(IServiceCollection, Action{RuntimeOptions}?, LogStoreOptions?)"/>, with the
+    /// one containerd client (shared with the image layer) connected to <paramref name="containerdSocket"/>.
+    /// </summary>
+    public static IServiceCollection AddContainerRuntime(
+        this IServiceCollection services, string containerdSocket, Action<RuntimeOptions>? configure = null, LogStoreOptions? logs = null) =>
+        services.AddContainerdClient(containerdSocket).AddContainerRuntimeCore(configure, logs);
+
+    private static IServiceCollection AddContainerRuntimeCore(
+        this IServiceCollection services, Action<RuntimeOptions>? configure, LogStoreOptions? logs)
     {
         services.AddOptions<RuntimeOptions>().Configure(configure ?? (_ => { }));
         services.TryAddSingleton<IContainerRuntime>(sp => new ContainerRuntime(

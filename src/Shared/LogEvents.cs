@@ -2,10 +2,12 @@ namespace FaasD;
 
 /// <summary>
 /// Every log event id of every FaasD assembly in one table, so ids stay unique and stable (dashboards and journal
-/// queries key on them). Each assembly owns a range, and only its own section is used by it; the file is linked
-/// as source into each assembly (like AtomicFile.cs), so no layer depends on another for it. Ranges at and above
-/// 7000 belong to features still being added (queue 7000s, triggers 7100s, metrics 7200s, …). The watchdog, a
-/// separate binary, keeps ids 1–99 in src/FaasD.Watchdog/Diagnostics/Log.cs.
+/// queries key on them): no number appears twice, and no assembly writes a literal id. The file is linked as source
+/// into each assembly that logs (like AtomicFile.cs), so no layer depends on another for it; each uses only the
+/// ids of its own files, named in the comment above each group. Below 7000 each assembly owns one range; from 7000
+/// the ranges follow features added later (queue 7000s, triggers 7100s, metrics 7200s, reliability 7300s, systemd
+/// 7400s, replicas 7500s, netns pool 7600s), and a feature range that spans assemblies gives each its own
+/// sub-block. The watchdog, a separate binary, keeps ids 1–99 in src/FaasD.Watchdog/Diagnostics/Log.cs.
 /// </summary>
 internal static class LogEvents
 {
@@ -32,7 +34,7 @@ internal static class LogEvents
     // Gateway/Invoke/InProcessInvoker.cs
     public const int InProcessInvocationFailed = 610;
 
-    // ── FaasD (1000–1099): the host (faasd up); src/FaasD/Systemd keeps its own 9000–9099 until its D-Bus rewrite lands
+    // ── FaasD (1000–1099): the host (faasd up); its Systemd folder has 7400–7499 and 9000–9099 below
     // Hosting/DaemonStartup.cs
     public const int ConnectedToContainerd = 1001;
     public const int WaitingForContainerd = 1002;
@@ -146,18 +148,90 @@ internal static class LogEvents
     public const int WatchFailed = 5406;
     public const int SweepFailed = 5407;
 
-    // ── Reliability (7300–7399): ownership checks, image GC, stale leases
+    // ── Queue (7000–7099): FaasD.Queue 7000–7049, the gateway's async endpoint 7050–7099
+    // Queue/Embedded/EmbeddedQueue.cs
+    public const int QueueOpened = 7000;
+    public const int QueueTornTail = 7001;
+    public const int QueueRecordUnreadable = 7002;
+    public const int QueueOpenFailed = 7003;
+    public const int QueueWriteFailed = 7004;
+    // Queue/Dispatch/CallRunner.cs
+    public const int AsyncCallFinished = 7010;
+    public const int AsyncCallRetrying = 7011;
+    public const int AsyncCallBackendFailed = 7012;
+    // Queue/Dispatch/CallbackSender.cs
+    public const int CallbackDelivered = 7020;
+    public const int CallbackRetrying = 7021;
+    public const int CallbackGaveUp = 7022;
+    // Queue/JetStream/JetStreamQueue.cs
+    public const int JetStreamConnected = 7040;
+    public const int JetStreamConsumeFailed = 7041;
+    public const int JetStreamPublishFailed = 7042;
+    public const int JetStreamMessageUnreadable = 7043;
+    public const int JetStreamHeartbeatFailed = 7044;
+    // Gateway/Invoke/AsyncFunctionEndpoint.cs
+    public const int AsyncCallRefused = 7050;
+
+    // ── FaasD.Triggers (7100–7199): cron and NATS triggers
+    // Triggers/Cron/CronScheduler.cs
+    public const int CronScheduled = 7100;
+    public const int CronUnscheduled = 7101;
+    public const int CronFiring = 7102;
+    public const int CronSkippedOverlap = 7103;
+    public const int CronRunFailed = 7104;
+    // Triggers/Nats/TopicSubscription.cs
+    public const int NatsSubscribed = 7120;
+    public const int NatsUnsubscribed = 7121;
+    public const int NatsSubscribeFailed = 7122;
+    public const int NatsSubscriptionEnded = 7123;
+    public const int NatsCallFailed = 7124;
+    public const int NatsReplyFailed = 7125;
+    // Triggers/Nats/NatsTopicRouter.cs
+    public const int NatsConnected = 7126;
+    public const int NatsDisconnected = 7127;
+    // Triggers/Sync/TriggerReconciler.cs
+    public const int TriggerResyncFailed = 7140;
+    public const int TriggerAnnotationsInvalid = 7141;
+    // Triggers/Dispatch/TriggerDispatcher.cs
+    public const int TriggerNoQueue = 7150;
+
+    // ── Metrics (7200–7299): FaasD.Gateway
+    // Gateway/Metrics/FunctionUsageSource.cs
+    public const int UsageUnreadable = 7200;
+    // Gateway/Metrics/PlatformGauges.cs
+    public const int MetricsNamespaceSkipped = 7201;
+
+    // ── Reliability (7300–7399): ownership checks (Functions 7300–7309), image GC (Images 7310–7319), stale leases (host 7320)
     // Functions/FunctionPlatform.cs
     public const int ForeignContainerKept = 7300;
     public const int GenerationSkipped = 7301;
     // Images/Collection/ImageCollector.cs
-    public const int ImageRemoved = 7310;
-    // Hosting/ImageGarbageCollection.cs
+    public const int UnusedImageRemoved = 7310;
+    // Images/Collection/ImageGarbageCollection.cs
     public const int ImageGcPruned = 7311;
     public const int ImageGcStillFull = 7312;
     public const int ImageGcFailed = 7313;
+    // FaasD Hosting/DaemonStartup.cs (the stale leases Images/Collection/StaleLeases.cs deleted)
+    public const int StaleLeasesDeleted = 7320;
 
-    // ── Replicas (7500–7599): replicas, load balancing, autoscaler, health
+    // ── Systemd (7400–7499 and 9000–9099): FaasD's Systemd folder (D-Bus, install, watchdog)
+    // Systemd/Manager/SystemdBus.cs
+    public const int SystemdViaSystemBus = 7400;
+    public const int SystemBusUnavailable = 7401;
+    public const int SystemdViaPrivateSocket = 7402;
+    public const int SystemdHandshakeStalled = 7403;
+    // Systemd/Install/Installer.cs
+    public const int SystemdJobFinished = 7410;
+    public const int Installed = 9001;
+    public const int BinaryAlreadyInPlace = 9002;
+    public const int UnitState = 9003;
+    // Systemd/Manager/ContainerdServiceCheck.cs
+    public const int ContainerdCheckFailed = 9010;
+    // Systemd/Watchdog/SystemdWatchdog.cs
+    public const int WatchdogUnhealthy = 9020;
+    public const int WatchdogHealthCheckFailed = 9021;
+
+    // ── Replicas (7500–7599): replicas, load balancing, autoscaler, health (Functions; Gateway 7520 and 7550)
     // Functions/FunctionPlatform.Replicas.cs
     public const int ReplicasScaled = 7500;
     public const int ReplicaRetired = 7501;
@@ -182,4 +256,22 @@ internal static class LogEvents
     public const int ReplicaThawed = 7560;
     public const int ReplicaThawFailed = 7561;
     public const int StaleReplicaFailure = 7562;
+
+    // ── Netns pool (7600–7699): FaasD.Network
+    // Network/Pool/NetnsPool.Log.cs
+    public const int PoolRecovered = 7600;
+    public const int PoolRecoveryFailed = 7601;
+    public const int PoolEntryAdded = 7602;
+    public const int PoolRefillFailed = 7603;
+    public const int PoolEntryReleased = 7604;
+    public const int PoolReleaseFailed = 7605;
+    public const int PoolStopped = 7606;
+    // Network/CniNetworkManager.Log.cs (the pool's hand-over, CniNetworkManager.Pool.cs)
+    public const int PoolEntryTaken = 7610;
+    public const int PoolConfigChanged = 7611;
+    public const int PoolHandOverFailed = 7612;
+    public const int PoolFinishHandOverFailed = 7613;
+    public const int PoolReleasingStale = 7614;
+    public const int PoolFinishingHandOver = 7615;
+    public const int PoolUndoingHandOver = 7616;
 }

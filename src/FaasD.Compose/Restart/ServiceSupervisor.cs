@@ -4,6 +4,7 @@ using FaasD.Compose.Names;
 using FaasD.Compose.Running;
 using FaasD.Runtime;
 using Microsoft.Extensions.Logging;
+using FaasD.Shared;
 
 namespace FaasD.Compose.Restart;
 

@@ -1,4 +1,5 @@
 using FaasD.Compose.Model;
+using FaasD.Shared;
 
 namespace FaasD.Compose.Restart;
 

@@ -12,11 +12,10 @@ namespace FaasD.Functions.Replicas;
 public sealed class Replica : IInflightTracker, IEndpointFeedback
 {
     private readonly FunctionHandle _owner;
-    private long _inflight;
+    private readonly InflightCounter _inflight = new();
     private long _served;
     private int _state;
     private string? _destination;
-    private TaskCompletionSource? _drained;
     private int _incarnation;
 
     internal Replica(FunctionHandle owner, string containerId, int index, string? destination, ReplicaState state, long startedTimestamp)
@@ -40,7 +39,7 @@ public sealed class Replica : IInflightTracker, IEndpointFeedback
     /// <summary>e.g. http://10.62.0.7:8080; null while it has no task.</summary>
     public string? Destination => Volatile.Read(ref _destination);
 
-    public long InFlight => Interlocked.Read(ref _inflight);
+    public long InFlight => _inflight.Count;
 
     /// <summary>Requests this replica has been given since it was created.</summary>
     public long Served => Interlocked.Read(ref _served);
@@ -60,7 +59,7 @@ public sealed class Replica : IInflightTracker, IEndpointFeedback
     /// <summary>Takes a request slot; false when the replica stopped being Ready in the meantime.</summary>
     internal bool TryEnter()
     {
-        Interlocked.Increment(ref _inflight);
+        _inflight.Enter();
         if (Volatile.Read(ref _state) == (int)ReplicaState.Ready)
         {
             Interlocked.Increment(ref _served);
@@ -107,31 +106,9 @@ public sealed class Replica : IInflightTracker, IEndpointFeedback
     internal void ClearDestination() => Volatile.Write(ref _destination, null);
 
     /// <summary>Completes when no request is in flight (at once if none is). Publish Draining first.</summary>
-    internal Task WhenIdleAsync()
-    {
-        var signal = Volatile.Read(ref _drained);
-        if (signal is null || signal.Task.IsCompleted)
-        {
-            signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Interlocked.Exchange(ref _drained, signal);
-        }
+    internal Task WhenIdleAsync() => _inflight.WhenIdleAsync();
 
-        // Re-check after publishing: a request that ended just before would not have seen the signal.
-        if (Interlocked.Read(ref _inflight) == 0)
-        {
-            signal.TrySetResult();
-        }
-
-        return signal.Task;
-    }
-
-    private void Leave()
-    {
-        if (Interlocked.Decrement(ref _inflight) == 0)
-        {
-            Volatile.Read(ref _drained)?.TrySetResult();
-        }
-    }
+    private void Leave() => _inflight.Leave();
 
     public override string ToString() => ContainerId;
 }

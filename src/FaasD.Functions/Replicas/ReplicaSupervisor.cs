@@ -4,6 +4,7 @@ using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using FaasD.Shared;
 
 namespace FaasD.Functions.Replicas;
 
@@ -21,6 +22,13 @@ internal sealed partial class ReplicaSupervisor : BackgroundService
     private readonly FunctionPlatform _platform;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+
+    /// <summary>
+    /// A failed replica restarts at once the first time, then after 1 s, 2 s, 4 s … up to 30 s; one that served 30 s
+    /// before failing starts over at zero.
+    /// </summary>
+    internal static RestartBackoff NewBackoff() =>
+        new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), resetAfter: TimeSpan.FromSeconds(30), firstAtOnce: true);
 
     public ReplicaSupervisor(FunctionRegistry registry, FunctionPlatform platform, TimeProvider time, ILogger<ReplicaSupervisor> logger)
     {
@@ -67,7 +75,7 @@ internal sealed partial class ReplicaSupervisor : BackgroundService
     {
         try
         {
-            var backoff = _backoff.GetOrAdd(failure.ContainerId, _ => new RestartBackoff());
+            var backoff = _backoff.GetOrAdd(failure.ContainerId, _ => NewBackoff());
             var servedFor = failure.ServedFor;
             while (!cancellationToken.IsCancellationRequested)
             {

@@ -33,7 +33,7 @@ internal sealed partial class FunctionHandle
     private bool TryAcquireRunning(out EndpointLease lease)
     {
         // Increment before reading the state: a pause publishes Pausing before it reads in-flight (see class docs).
-        Interlocked.Increment(ref _inflight);
+        _inflight.Enter();
         if (Volatile.Read(ref _state) == (int)LifecycleState.Running)
         {
             // A replica may stop being Ready between the pick and entering it (drain, failure): pick again.
@@ -72,13 +72,7 @@ internal sealed partial class FunctionHandle
         return false;
     }
 
-    private void ReleaseInflight()
-    {
-        if (Interlocked.Decrement(ref _inflight) == 0)
-        {
-            Volatile.Read(ref _drained)?.TrySetResult();
-        }
-    }
+    private void ReleaseInflight() => _inflight.Leave();
 
     private async ValueTask<EndpointLease> AcquireSlowAsync(CancellationToken cancellationToken)
     {

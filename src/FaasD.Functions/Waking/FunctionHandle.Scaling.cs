@@ -20,7 +20,7 @@ internal sealed partial class FunctionHandle
             var state = State;
             if (state == LifecycleState.Running
                 && settings.Enabled
-                && Interlocked.Read(ref _inflight) == 0
+                && _inflight.Count == 0
                 && _time.GetElapsedTime(Volatile.Read(ref _lastUseTimestamp), nowTimestamp) >= settings.IdleDuration)
             {
                 launch = TryBeginPauseLocked();
@@ -66,7 +66,7 @@ internal sealed partial class FunctionHandle
                         throw new FunctionPlatformException(FunctionErrorKind.NotFound, $"{Key} not found");
                     case LifecycleState.Running:
                         launch = TryBeginPauseLocked();
-                        wait = launch?.Outcome ?? (_thawing > 0 ? ArmThawsIdleLocked() : ArmDrainSignal());
+                        wait = launch?.Outcome ?? (_thawing > 0 ? ArmThawsIdleLocked() : _inflight.WhenIdleAsync());
                         break;
                     default:
                         wait = _current!.Outcome;
@@ -122,24 +122,5 @@ internal sealed partial class FunctionHandle
             default:
                 throw new FunctionPlatformException(FunctionErrorKind.Unavailable, wake.Reason ?? $"{Key} could not be woken");
         }
-    }
-
-    /// <summary>A task that completes when in-flight reaches zero (at once if it already is). Called under the lock.</summary>
-    private Task ArmDrainSignal()
-    {
-        var signal = Volatile.Read(ref _drained);
-        if (signal is null || signal.Task.IsCompleted)
-        {
-            signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Interlocked.Exchange(ref _drained, signal);
-        }
-
-        // Re-check after publishing: a request that ended just before would not have seen the signal.
-        if (Interlocked.Read(ref _inflight) == 0)
-        {
-            signal.TrySetResult();
-        }
-
-        return signal.Task;
     }
 }

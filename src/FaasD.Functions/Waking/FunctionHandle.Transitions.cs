@@ -19,7 +19,7 @@ internal sealed partial class FunctionHandle
         }
 
         Interlocked.Exchange(ref _state, (int)LifecycleState.Pausing);
-        if (Interlocked.Read(ref _inflight) != 0 || _thawing != 0)
+        if (_inflight.Count != 0 || _thawing != 0)
         {
             Volatile.Write(ref _state, (int)LifecycleState.Running);
             return null;

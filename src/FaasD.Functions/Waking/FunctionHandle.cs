@@ -38,10 +38,9 @@ internal sealed partial class FunctionHandle : IInflightTracker
     private TaskCompletionSource<TransitionResult>? _replicaAvailable;
 
     // Hot-path counters (Interlocked/Volatile only).
-    private long _inflight;
+    private readonly InflightCounter _inflight = new();
     private long _lastUseTimestamp;
     private int _waiting;
-    private TaskCompletionSource? _drained;
 
     // Guarded by _gate.
     private Transition? _current;
@@ -88,7 +87,7 @@ internal sealed partial class FunctionHandle : IInflightTracker
     public ScaleToZeroSettings Settings => Volatile.Read(ref _settings);
 
     /// <summary>Requests forwarded to the function that have not ended yet.</summary>
-    public long InFlight => Interlocked.Read(ref _inflight);
+    public long InFlight => _inflight.Count;
 
     /// <summary>Requests waiting for the function to wake.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
@@ -169,7 +168,7 @@ internal sealed partial class FunctionHandle : IInflightTracker
             Interlocked.Exchange(ref _state, (int)LifecycleState.Removed);
         }
 
-        Volatile.Read(ref _drained)?.TrySetResult();
+        _inflight.ReleaseWaiters();
         SignalReplicasChanged(superseded: true);
         if (abandoned is null)
         {

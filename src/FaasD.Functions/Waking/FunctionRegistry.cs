@@ -42,45 +42,14 @@ internal sealed class FunctionRegistry
     public bool TryAddReplicas(FunctionKey key, LifecycleState state, IReadOnlyList<ReplicaSeed> replicas, ScaleToZeroSettings settings, out FunctionHandle handle)
     {
         ArgumentNullException.ThrowIfNull(replicas);
-        var created = Create(key, LifecycleState.Stopped, null, settings);
-        created.TryReset(state, replicas, settings);
-        while (true)
-        {
-            if (_handles.TryAdd(key, created))
-            {
-                handle = created;
-                return true;
-            }
-
-            if (_handles.TryGetValue(key, out handle!))
-            {
-                return false;
-            }
-        }
+        return TryRegister(key, CreateWithReplicas(key, state, replicas, settings), out handle);
     }
 
     /// <summary>Points an existing function at a new set of replicas (update of a sleeping function); registers it when absent.</summary>
     public FunctionHandle ReplaceReplicas(FunctionKey key, LifecycleState state, IReadOnlyList<ReplicaSeed> replicas, ScaleToZeroSettings settings)
     {
         ArgumentNullException.ThrowIfNull(replicas);
-        while (true)
-        {
-            if (_handles.TryGetValue(key, out var existing))
-            {
-                if (existing.TryReset(state, replicas, settings))
-                {
-                    return existing;
-                }
-
-                _handles.TryRemove(new KeyValuePair<FunctionKey, FunctionHandle>(key, existing));
-                continue;
-            }
-
-            if (TryAddReplicas(key, state, replicas, settings, out var added))
-            {
-                return added;
-            }
-        }
+        return ResetOrRegister(key, existing => existing.TryReset(state, replicas, settings), () => CreateWithReplicas(key, state, replicas, settings));
     }
 
     /// <summary>A moment's view of the registered functions.</summary>
@@ -92,23 +61,8 @@ internal sealed class FunctionRegistry
     /// Registers a function in <paramref name="state"/>: Running or Paused with its destination, or Stopped (no task).
     /// Recovery adopts a frozen task as Paused without thawing it. False when the key is already registered.
     /// </summary>
-    public bool TryAdd(FunctionKey key, LifecycleState state, string? destination, ScaleToZeroSettings settings, out FunctionHandle handle)
-    {
-        var created = Create(key, state, destination, settings);
-        while (true)
-        {
-            if (_handles.TryAdd(key, created))
-            {
-                handle = created;
-                return true;
-            }
-
-            if (_handles.TryGetValue(key, out handle!))
-            {
-                return false;
-            }
-        }
-    }
+    public bool TryAdd(FunctionKey key, LifecycleState state, string? destination, ScaleToZeroSettings settings, out FunctionHandle handle) =>
+        TryRegister(key, Create(key, state, destination, settings), out handle);
 
     /// <summary>Like <see cref="TryAdd"/>; a function already registered is a bug in the caller and throws.</summary>
     public FunctionHandle Add(FunctionKey key, LifecycleState state, string? destination, ScaleToZeroSettings settings) =>
@@ -121,13 +75,42 @@ internal sealed class FunctionRegistry
     /// settings are swapped in place, in-flight counting carries on, a transition in progress is abandoned (its
     /// runtime call cancelled, its late result ignored) and requests waiting on it re-read the new state.
     /// </summary>
-    public FunctionHandle Replace(FunctionKey key, LifecycleState state, string? destination, ScaleToZeroSettings settings)
+    public FunctionHandle Replace(FunctionKey key, LifecycleState state, string? destination, ScaleToZeroSettings settings) =>
+        ResetOrRegister(key, existing => existing.TryReset(state, destination, settings), () => Create(key, state, destination, settings));
+
+    private FunctionHandle CreateWithReplicas(FunctionKey key, LifecycleState state, IReadOnlyList<ReplicaSeed> replicas, ScaleToZeroSettings settings)
+    {
+        var created = Create(key, LifecycleState.Stopped, null, settings);
+        created.TryReset(state, replicas, settings);
+        return created;
+    }
+
+    /// <summary>Adds <paramref name="created"/> unless the key is registered already (then <paramref name="handle"/> is that one).</summary>
+    private bool TryRegister(FunctionKey key, FunctionHandle created, out FunctionHandle handle)
+    {
+        while (true)
+        {
+            if (_handles.TryAdd(key, created))
+            {
+                handle = created;
+                return true;
+            }
+
+            if (_handles.TryGetValue(key, out handle!))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Resets the registered handle in place, or registers a new one when there is none (or it was removed meanwhile).</summary>
+    private FunctionHandle ResetOrRegister(FunctionKey key, Func<FunctionHandle, bool> tryReset, Func<FunctionHandle> create)
     {
         while (true)
         {
             if (_handles.TryGetValue(key, out var existing))
             {
-                if (existing.TryReset(state, destination, settings))
+                if (tryReset(existing))
                 {
                     return existing;
                 }
@@ -137,7 +120,7 @@ internal sealed class FunctionRegistry
                 continue;
             }
 
-            var created = Create(key, state, destination, settings);
+            var created = create();
             if (_handles.TryAdd(key, created))
             {
                 return created;

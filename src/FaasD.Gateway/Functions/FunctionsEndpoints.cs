@@ -39,14 +39,13 @@ internal sealed partial class FunctionsEndpoints(
 
     internal async Task ListAsync(HttpContext context)
     {
-        var ns = await namespaces.ResolveAsync(context, fromBody: null);
-        if (!ns.Succeeded)
+        var ns = await namespaces.ResolveOrAnswerAsync(context, fromBody: null);
+        if (ns is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
             return;
         }
 
-        var functions = await platform.ListAsync(ns.Namespace!, context.RequestAborted);
+        var functions = await platform.ListAsync(ns, context.RequestAborted);
 
         var items = new List<FunctionStatusDto>(functions.Count);
         foreach (var function in functions)
@@ -61,24 +60,15 @@ internal sealed partial class FunctionsEndpoints(
 
     internal async Task GetAsync(HttpContext context)
     {
-        var name = (string?)context.GetRouteValue("name");
-        if (Names.FunctionNameProblem(name) is { } invalid)
+        if (await namespaces.ResolveRouteFunctionOrAnswerAsync(context) is not (var name, var ns))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
-            return;
-        }
-
-        var ns = await namespaces.ResolveAsync(context, fromBody: null);
-        if (!ns.Succeeded)
-        {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
             return;
         }
 
         FunctionInfo? function;
         try
         {
-            function = await platform.GetAsync(ns.Namespace!, name!, context.RequestAborted);
+            function = await platform.GetAsync(ns, name, context.RequestAborted);
         }
         catch (FunctionPlatformException ex) when (ex.Kind == FunctionErrorKind.NotFound)
         {
@@ -104,30 +94,25 @@ internal sealed partial class FunctionsEndpoints(
 
     private async Task DeployOrUpdateAsync(HttpContext context, bool update)
     {
-        var body = await JsonBody.ReadAsync(context, GatewayJsonContext.Default.FunctionDeployment, _maxBody);
-        if (!body.Succeeded)
+        var request = await JsonBody.ReadOrAnswerAsync(context, GatewayJsonContext.Default.FunctionDeployment, _maxBody);
+        if (request is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
             return;
         }
 
-        var request = body.Value!;
-        if (Names.FunctionNameProblem(request.Service) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(request.Service)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 
-        if (DeploymentChecks.Problem(request) is { } problem)
+        if (await GatewayResponses.RejectAsync(context, DeploymentChecks.Problem(request)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
             return;
         }
 
-        var ns = await namespaces.ResolveAsync(context, request.Namespace);
-        if (!ns.Succeeded)
+        var ns = await namespaces.ResolveOrAnswerAsync(context, request.Namespace);
+        if (ns is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
             return;
         }
 
@@ -135,7 +120,7 @@ internal sealed partial class FunctionsEndpoints(
         {
             foreach (var secret in requested)
             {
-                if (Names.SecretNameProblem(secret) is not null || !secrets.Exists(ns.Namespace!, secret))
+                if (Names.SecretNameProblem(secret) is not null || !secrets.Exists(ns, secret))
                 {
                     await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"unable to find secret: {secret}");
                     return;
@@ -143,7 +128,7 @@ internal sealed partial class FunctionsEndpoints(
             }
         }
 
-        var spec = FunctionMapping.ToSpec(request, ns.Namespace!);
+        var spec = FunctionMapping.ToSpec(request, ns);
 
         // PUT on a missing function must be 404 so faas-cli retries with POST; POST on an existing one is 400 in faasd.
         PlatformErrorAnswer.Set(
@@ -163,33 +148,29 @@ internal sealed partial class FunctionsEndpoints(
 
     internal async Task DeleteAsync(HttpContext context)
     {
-        var body = await JsonBody.ReadAsync(context, GatewayJsonContext.Default.DeleteFunctionRequest, _maxBody);
-        if (!body.Succeeded)
+        var request = await JsonBody.ReadOrAnswerAsync(context, GatewayJsonContext.Default.DeleteFunctionRequest, _maxBody);
+        if (request is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
             return;
         }
 
-        var request = body.Value!;
-        if (Names.FunctionNameProblem(request.FunctionName) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(request.FunctionName)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 
-        var ns = await namespaces.ResolveAsync(context, request.Namespace);
-        if (!ns.Succeeded)
+        var ns = await namespaces.ResolveOrAnswerAsync(context, request.Namespace);
+        if (ns is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
             return;
         }
 
         var name = request.FunctionName!;
-        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"function {name}.{ns.Namespace} not found"));
-        await platform.RemoveAsync(ns.Namespace!, name, context.RequestAborted);
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"function {name}.{ns} not found"));
+        await platform.RemoveAsync(ns, name, context.RequestAborted);
 
-        metrics.Remove(ns.Namespace!, name);
-        Log.Removed(logger, name, ns.Namespace!);
+        metrics.Remove(ns, name);
+        Log.Removed(logger, name, ns);
         GatewayResponses.Status(context, StatusCodes.Status200OK);
     }
 
@@ -202,27 +183,24 @@ internal sealed partial class FunctionsEndpoints(
         }
 
         var name = (string?)context.GetRouteValue("name");
-        if (Names.FunctionNameProblem(name) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(name)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 
-        var body = await JsonBody.ReadAsync(context, GatewayJsonContext.Default.ScaleServiceRequest, _maxBody);
-        if (!body.Succeeded)
+        var body = await JsonBody.ReadOrAnswerAsync(context, GatewayJsonContext.Default.ScaleServiceRequest, _maxBody);
+        if (body is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
             return;
         }
 
-        var ns = await namespaces.ResolveAsync(context, body.Value!.Namespace);
-        if (!ns.Succeeded)
+        var ns = await namespaces.ResolveOrAnswerAsync(context, body.Namespace);
+        if (ns is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
             return;
         }
 
-        if (body.Value.Replicas is not { } requested)
+        if (body.Replicas is not { } requested)
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "replicas is required (0 freezes the function)");
             return;
@@ -231,10 +209,10 @@ internal sealed partial class FunctionsEndpoints(
         // Unlike the CE gateway (which clamps 0 to 1), 0 is honoured: it freezes every replica (scale to zero).
         // Any positive count is kept within the function's com.openfaas.scale.min/max by the platform.
         var replicas = (int)Math.Min(requested, int.MaxValue);
-        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"function: {name}.{ns.Namespace} not found"));
-        await platform.ScaleAsync(ns.Namespace!, name!, replicas, context.RequestAborted);
+        PlatformErrorAnswer.Set(context, new(NotFoundMessage: $"function: {name}.{ns} not found"));
+        await platform.ScaleAsync(ns, name!, replicas, context.RequestAborted);
 
-        Log.Scaled(logger, name!, ns.Namespace!, replicas);
+        Log.Scaled(logger, name!, ns, replicas);
         GatewayResponses.Status(context, StatusCodes.Status200OK);
     }
 
@@ -246,13 +224,13 @@ internal sealed partial class FunctionsEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "{Action} function {Name}.{Namespace} from {Image}")]
+        [LoggerMessage(EventId = LogEvents.FunctionDeployed, Level = LogLevel.Information, Message = "{Action} function {Name}.{Namespace} from {Image}")]
         public static partial void Deployed(ILogger logger, string action, string name, string @namespace, string image);
 
-        [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Removed function {Name}.{Namespace}")]
+        [LoggerMessage(EventId = LogEvents.FunctionRemoved, Level = LogLevel.Information, Message = "Removed function {Name}.{Namespace}")]
         public static partial void Removed(ILogger logger, string name, string @namespace);
 
-        [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Scaled function {Name}.{Namespace} to {Replicas}")]
+        [LoggerMessage(EventId = LogEvents.FunctionScaled, Level = LogLevel.Information, Message = "Scaled function {Name}.{Namespace} to {Replicas}")]
         public static partial void Scaled(ILogger logger, string name, string @namespace, int replicas);
     }
 

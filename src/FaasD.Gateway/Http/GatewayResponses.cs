@@ -21,6 +21,18 @@ internal static class GatewayResponses
         return response.WriteAsync(OneLine(message) + "\n", context.RequestAborted);
     }
 
+    /// <summary>Answers 400 with the caller's mistake when there is one (a name check's problem); true when it did.</summary>
+    public static async Task<bool> RejectAsync(HttpContext context, string? problem)
+    {
+        if (problem is null)
+        {
+            return false;
+        }
+
+        await WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
+        return true;
+    }
+
     public static Task WriteJsonAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo, int statusCode = StatusCodes.Status200OK)
     {
         var response = context.Response;

@@ -48,6 +48,20 @@ internal static class JsonBody
         }
     }
 
+    /// <summary><see cref="ReadAsync"/>, answering a body it cannot use itself: null when it did.</summary>
+    public static async Task<T?> ReadOrAnswerAsync<T>(
+        HttpContext context, JsonTypeInfo<T> typeInfo, long maxBytes, int malformedStatus = StatusCodes.Status400BadRequest)
+        where T : class
+    {
+        var body = await ReadAsync(context, typeInfo, maxBytes, malformedStatus);
+        if (!body.Succeeded)
+        {
+            await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
+        }
+
+        return body.Value;
+    }
+
     private static JsonBodyResult<T> TooLarge<T>(long maxBytes)
         where T : class =>
         new(null, StatusCodes.Status413PayloadTooLarge, $"request body larger than {maxBytes} bytes");

@@ -1,6 +1,7 @@
 using FaasD.Functions.Validation;
 using FaasD.Functions.Abstractions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace FaasD.Gateway.Http;
@@ -47,5 +48,32 @@ internal sealed class NamespaceResolver(INamespaceStore namespaces, IOptions<Gat
             var status = ex.Kind == FunctionErrorKind.NotFound ? StatusCodes.Status400BadRequest : PlatformErrors.StatusFor(ex.Kind);
             return new NamespaceResult(null, status, ex.Message);
         }
+    }
+
+    /// <summary><see cref="ResolveAsync"/>, answering a namespace it cannot use itself: null when it did.</summary>
+    public async Task<string?> ResolveOrAnswerAsync(HttpContext context, string? fromBody)
+    {
+        var ns = await ResolveAsync(context, fromBody);
+        if (!ns.Succeeded)
+        {
+            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
+        }
+
+        return ns.Namespace;
+    }
+
+    /// <summary>
+    /// The function a <c>…/{name}</c> route names and its namespace (<c>?namespace=</c>), answering a bad name or
+    /// namespace itself: null when it did.
+    /// </summary>
+    public async Task<(string Name, string Namespace)?> ResolveRouteFunctionOrAnswerAsync(HttpContext context)
+    {
+        var name = (string?)context.GetRouteValue("name");
+        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(name)))
+        {
+            return null;
+        }
+
+        return await ResolveOrAnswerAsync(context, fromBody: null) is { } ns ? (name!, ns) : null;
     }
 }

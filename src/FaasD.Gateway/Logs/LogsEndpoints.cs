@@ -48,9 +48,8 @@ internal sealed partial class LogsEndpoints(
         }
 
         // The names become file names below the source; refuse what is not a name before it gets there.
-        if ((Names.FunctionNameProblem(request.Name) ?? Names.NamespaceNameProblem(request.Namespace)) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(request.Name) ?? Names.NamespaceNameProblem(request.Namespace)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 
@@ -172,7 +171,7 @@ internal sealed partial class LogsEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Reading logs of {Name}.{Namespace} failed")]
+        [LoggerMessage(EventId = LogEvents.LogSourceFailed, Level = LogLevel.Warning, Message = "Reading logs of {Name}.{Namespace} failed")]
         public static partial void SourceFailed(ILogger logger, string name, string @namespace, Exception exception);
     }
 }

@@ -141,7 +141,7 @@ internal sealed partial class PlatformGauges(IFunctionPlatform platform, INamesp
         s_memory.RemoveLabelled(label, ns);
     }
 
-    [LoggerMessage(EventId = 7201, Level = LogLevel.Debug, Message = "Metrics refresh skipped namespace {Namespace}: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.MetricsNamespaceSkipped, Level = LogLevel.Debug, Message = "Metrics refresh skipped namespace {Namespace}: {Reason}")]
     private static partial void LogNamespaceSkipped(ILogger logger, string @namespace, string reason);
 
     private static double LabelNumber(IReadOnlyDictionary<string, string> labels, string key, double fallback) =>

@@ -74,9 +74,8 @@ internal sealed partial class NamespacesEndpoints(
 
         var pathName = (string?)context.GetRouteValue("name");
         var name = !string.IsNullOrEmpty(body.Name) ? body.Name : pathName;
-        if (Names.NamespaceNameProblem(name) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.NamespaceNameProblem(name)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 
@@ -174,9 +173,8 @@ internal sealed partial class NamespacesEndpoints(
     private static async Task<string?> MatchPathAsync(HttpContext context, FunctionNamespaceDto body)
     {
         var pathName = (string?)context.GetRouteValue("name");
-        if (Names.NamespaceNameProblem(pathName) is { } invalid)
+        if (await GatewayResponses.RejectAsync(context, Names.NamespaceNameProblem(pathName)))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return null;
         }
 
@@ -217,7 +215,7 @@ internal sealed partial class NamespacesEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "{Action} namespace {Name}")]
+        [LoggerMessage(EventId = LogEvents.NamespaceChanged, Level = LogLevel.Information, Message = "{Action} namespace {Name}")]
         public static partial void Changed(ILogger logger, string action, string name);
     }
 }

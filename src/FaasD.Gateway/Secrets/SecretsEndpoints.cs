@@ -35,19 +35,18 @@ internal sealed partial class SecretsEndpoints(
 
     internal async Task ListAsync(HttpContext context)
     {
-        var ns = await namespaces.ResolveAsync(context, fromBody: null);
-        if (!ns.Succeeded)
+        var ns = await namespaces.ResolveOrAnswerAsync(context, fromBody: null);
+        if (ns is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
             return;
         }
 
-        var names = await store.ListAsync(ns.Namespace!, context.RequestAborted);
+        var names = await store.ListAsync(ns, context.RequestAborted);
 
         var items = new List<SecretDto>(names.Count);
         foreach (var name in names)
         {
-            items.Add(new SecretDto { Name = name, Namespace = ns.Namespace });
+            items.Add(new SecretDto { Name = name, Namespace = ns });
         }
 
         await GatewayResponses.WriteJsonAsync(context, items, GatewayJsonContext.Default.ListSecretDto);
@@ -94,36 +93,27 @@ internal sealed partial class SecretsEndpoints(
     /// </summary>
     private async Task<(SecretDto Secret, string Namespace)?> ReadTargetAsync(HttpContext context)
     {
-        var body = await JsonBody.ReadAsync(context, GatewayJsonContext.Default.SecretDto, _maxBody);
-        if (!body.Succeeded)
+        var secret = await JsonBody.ReadOrAnswerAsync(context, GatewayJsonContext.Default.SecretDto, _maxBody);
+        if (secret is null || await GatewayResponses.RejectAsync(context, Names.SecretNameProblem(secret.Name)))
         {
-            await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
             return null;
         }
 
-        var secret = body.Value!;
-        if (Names.SecretNameProblem(secret.Name) is { } invalid)
+        var ns = await namespaces.ResolveOrAnswerAsync(context, secret.Namespace);
+        if (ns is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return null;
         }
 
-        var ns = await namespaces.ResolveAsync(context, secret.Namespace);
-        if (!ns.Succeeded)
-        {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
-            return null;
-        }
-
-        return (secret, ns.Namespace!);
+        return (secret, ns);
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Wrote secret {Name} in {Namespace}")]
+        [LoggerMessage(EventId = LogEvents.SecretWritten, Level = LogLevel.Information, Message = "Wrote secret {Name} in {Namespace}")]
         public static partial void Written(ILogger logger, string name, string @namespace);
 
-        [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Removed secret {Name} from {Namespace}")]
+        [LoggerMessage(EventId = LogEvents.SecretRemoved, Level = LogLevel.Information, Message = "Removed secret {Name} from {Namespace}")]
         public static partial void Removed(ILogger logger, string name, string @namespace);
     }
 }

@@ -26,17 +26,16 @@ internal sealed class UiApiEndpoints(IFunctionPlatform platform, NamespaceResolv
 
     internal async Task ListAsync(HttpContext context)
     {
-        var ns = await namespaces.ResolveAsync(context, fromBody: null);
-        if (!ns.Succeeded)
+        var ns = await namespaces.ResolveOrAnswerAsync(context, fromBody: null);
+        if (ns is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
             return;
         }
 
         IReadOnlyList<FunctionInfo> functions;
         try
         {
-            functions = await platform.ListAsync(ns.Namespace!, context.RequestAborted);
+            functions = await platform.ListAsync(ns, context.RequestAborted);
         }
         catch (FunctionPlatformException ex)
         {
@@ -72,21 +71,12 @@ internal sealed class UiApiEndpoints(IFunctionPlatform platform, NamespaceResolv
 
     internal async Task ActivityAsync(HttpContext context)
     {
-        var name = (string?)context.GetRouteValue("name");
-        if (Names.FunctionNameProblem(name) is { } invalid)
+        if (await namespaces.ResolveRouteFunctionOrAnswerAsync(context) is not (var name, var ns))
         {
-            await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, invalid);
             return;
         }
 
-        var ns = await namespaces.ResolveAsync(context, fromBody: null);
-        if (!ns.Succeeded)
-        {
-            await GatewayResponses.WriteErrorAsync(context, ns.ErrorStatus, ns.Error!);
-            return;
-        }
-
-        var counters = metrics.Find(ns.Namespace!, name!);
+        var counters = metrics.Find(ns, name);
         var activity = new UiActivityDto { SlotSeconds = RecentInvocations.SlotLength.TotalSeconds, P50Ms = counters?.Recent.Median() * 1000 };
         if (counters is not null)
         {

@@ -12,6 +12,12 @@ public interface IImageCollector
 
     /// <summary>Removes (or with <see cref="PruneOptions.DryRun"/> only lists) every unused image of these namespaces.</summary>
     Task<PruneReport> PruneAsync(IReadOnlyList<string> namespaces, PruneOptions options, CancellationToken cancellationToken);
+
+    /// <summary>The containerd namespaces whose images FaasD manages (openfaas-fn, every namespace labelled <c>openfaas</c>, and the compose services' <c>openfaas</c>).</summary>
+    Task<IReadOnlyList<string>> ListNamespacesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes the leases a killed FaasD process left behind in those namespaces (they would pin content and snapshots for 24 h); returns how many.</summary>
+    Task<int> DeleteStaleLeasesAsync(CancellationToken cancellationToken);
 }
 
 public sealed record PruneOptions

@@ -112,6 +112,12 @@ public sealed partial class ImageCollector(ContainerdClient containerd, string s
         return new PruneReport(removed, kept, before, after, freeBefore is { } b && freeAfter is { } a ? Math.Max(0, a - b) : null) { Young = young };
     }
 
+    public Task<IReadOnlyList<string>> ListNamespacesAsync(CancellationToken cancellationToken) =>
+        FaasdNamespaces.ListAsync(containerd, cancellationToken);
+
+    public Task<int> DeleteStaleLeasesAsync(CancellationToken cancellationToken) =>
+        StaleLeases.DeleteAsync(containerd, cancellationToken);
+
     private static async Task<HashSet<string>> ImagesInUseAsync(ContainerdScope scope, CancellationToken cancellationToken)
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -168,7 +174,7 @@ public sealed partial class ImageCollector(ContainerdClient containerd, string s
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.ImageRemoved, Level = LogLevel.Information, Message = "Removed unused image {Image} from namespace {Namespace}")]
+        [LoggerMessage(EventId = LogEvents.UnusedImageRemoved, Level = LogLevel.Information, Message = "Removed unused image {Image} from namespace {Namespace}")]
         public static partial void Removed(ILogger logger, string image, string @namespace);
     }
 }

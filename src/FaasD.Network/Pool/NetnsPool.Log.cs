@@ -4,24 +4,24 @@ namespace FaasD.Network.Pool;
 
 internal sealed partial class NetnsPool
 {
-    [LoggerMessage(EventId = 7600, Level = LogLevel.Information, Message = "Network namespace pool: {Count} entries with prefix {Prefix} recovered")]
+    [LoggerMessage(EventId = LogEvents.PoolRecovered, Level = LogLevel.Information, Message = "Network namespace pool: {Count} entries with prefix {Prefix} recovered")]
     private partial void LogRecovered(int count, string prefix);
 
-    [LoggerMessage(EventId = 7601, Level = LogLevel.Warning, Message = "Network namespace pool recovery failed; retrying in {Delay}")]
+    [LoggerMessage(EventId = LogEvents.PoolRecoveryFailed, Level = LogLevel.Warning, Message = "Network namespace pool recovery failed; retrying in {Delay}")]
     private partial void LogRecoveryFailed(Exception exception, TimeSpan delay);
 
-    [LoggerMessage(EventId = 7602, Level = LogLevel.Debug, Message = "Network namespace pool: {PoolId} ready ({Ready}/{Size})")]
+    [LoggerMessage(EventId = LogEvents.PoolEntryAdded, Level = LogLevel.Debug, Message = "Network namespace pool: {PoolId} ready ({Ready}/{Size})")]
     private partial void LogAdded(string poolId, int ready, int size);
 
-    [LoggerMessage(EventId = 7603, Level = LogLevel.Warning, Message = "Network namespace pool refill failed; retrying in {Delay}")]
+    [LoggerMessage(EventId = LogEvents.PoolRefillFailed, Level = LogLevel.Warning, Message = "Network namespace pool refill failed; retrying in {Delay}")]
     private partial void LogRefillFailed(Exception exception, TimeSpan delay);
 
-    [LoggerMessage(EventId = 7604, Level = LogLevel.Debug, Message = "Network namespace pool: released {PoolId}")]
+    [LoggerMessage(EventId = LogEvents.PoolEntryReleased, Level = LogLevel.Debug, Message = "Network namespace pool: released {PoolId}")]
     private partial void LogReleased(string poolId);
 
-    [LoggerMessage(EventId = 7605, Level = LogLevel.Warning, Message = "Network namespace pool: releasing {PoolId} failed; the next start releases it")]
+    [LoggerMessage(EventId = LogEvents.PoolReleaseFailed, Level = LogLevel.Warning, Message = "Network namespace pool: releasing {PoolId} failed; the next start releases it")]
     private partial void LogReleaseFailed(Exception exception, string poolId);
 
-    [LoggerMessage(EventId = 7606, Level = LogLevel.Information, Message = "Network namespace pool stopped; {Count} unused entries released")]
+    [LoggerMessage(EventId = LogEvents.PoolStopped, Level = LogLevel.Information, Message = "Network namespace pool stopped; {Count} unused entries released")]
     private partial void LogStopped(int count);
 }

@@ -65,7 +65,7 @@ internal sealed partial class TriggerDispatcher
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7150, Level = LogLevel.Warning, Message = "{Function} asks for asynchronous trigger calls but this daemon has no async queue; calling it synchronously")]
+        [LoggerMessage(EventId = LogEvents.TriggerNoQueue, Level = LogLevel.Warning, Message = "{Function} asks for asynchronous trigger calls but this daemon has no async queue; calling it synchronously")]
         public static partial void NoQueue(ILogger logger, string function);
     }
 }

@@ -123,10 +123,10 @@ internal sealed partial class NatsTopicRouter : IHostedService, ITriggerEngine, 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7126, Level = LogLevel.Information, Message = "NATS: connected to {Url}")]
+        [LoggerMessage(EventId = LogEvents.NatsConnected, Level = LogLevel.Information, Message = "NATS: connected to {Url}")]
         public static partial void Connected(ILogger logger, string url);
 
-        [LoggerMessage(EventId = 7127, Level = LogLevel.Warning, Message = "NATS: disconnected from {Url}; reconnecting")]
+        [LoggerMessage(EventId = LogEvents.NatsDisconnected, Level = LogLevel.Warning, Message = "NATS: disconnected from {Url}; reconnecting")]
         public static partial void Disconnected(ILogger logger, string url);
     }
 }

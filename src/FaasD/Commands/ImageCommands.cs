@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Images;
-using Microsoft.Extensions.DependencyInjection;
 using FaasD.Images.Collection;
-using FaasD.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Commands;
 
@@ -18,7 +15,7 @@ internal static class ImageCommands
         var socket = new Option<string>("--containerd-socket")
         {
             Description = "containerd's gRPC socket. [env FAASD_CONTAINERD_SOCKET]",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FAASD_CONTAINERD_SOCKET") is { Length: > 0 } s ? s : ContainerdClientOptions.DefaultSocketPath,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FAASD_CONTAINERD_SOCKET") is { Length: > 0 } s ? s : ImageOptions.DefaultContainerdSocket,
         };
         var dockerConfig = new Option<string>("--docker-config")
         {
@@ -64,7 +61,7 @@ internal static class ImageCommands
         }));
 
         var rm = new Command("rm", "Remove an image with its content and snapshots (refused while a container uses it).") { reference, ns, socket };
-        rm.SetAction((r, ct) => RunCollectorAsync(r, socket, async (collector, _, output) =>
+        rm.SetAction((r, ct) => RunCollectorAsync(r, socket, async (collector, output) =>
         {
             var report = await collector.RemoveAsync(r.GetValue(ns)!, r.GetValue(reference)!, ct);
             output.WriteLine($"removed {report.Removed[0]}");
@@ -79,9 +76,9 @@ internal static class ImageCommands
             DefaultValueFactory = _ => "/var/lib/containerd",
         };
         var prune = new Command("prune", "Remove every image no function or compose service uses, with its content and snapshots.") { dryRun, onlyNamespace, socket, root };
-        prune.SetAction((r, ct) => RunCollectorAsync(r, socket, async (collector, client, output) =>
+        prune.SetAction((r, ct) => RunCollectorAsync(r, socket, async (collector, output) =>
         {
-            var namespaces = r.GetValue(onlyNamespace) is { Length: > 0 } one ? [one] : await FaasdNamespaces.ListAsync(client, ct);
+            var namespaces = r.GetValue(onlyNamespace) is { Length: > 0 } one ? [one] : await collector.ListNamespacesAsync(ct);
             var report = await collector.PruneAsync(namespaces, new PruneOptions { DryRun = r.GetValue(dryRun), DiskPath = r.GetValue(root) }, ct);
             foreach (var image in report.Removed)
             {
@@ -105,13 +102,12 @@ internal static class ImageCommands
         try
         {
             await using var services = new ServiceCollection()
-                .AddContainerdClient(result.GetValue(socket)!)
-                .AddImageService(new ImageOptions { DockerConfigPath = result.GetValue(dockerConfig) ?? ImageOptions.DefaultDockerConfigPath })
+                .AddImageService(result.GetValue(socket)!, new ImageOptions { DockerConfigPath = result.GetValue(dockerConfig) ?? ImageOptions.DefaultDockerConfigPath })
                 .BuildServiceProvider();
             await action(services.GetRequiredService<IImageService>(), result.InvocationConfiguration.Output);
             return 0;
         }
-        catch (Exception ex) when (ex is ImagePullException or ImageCommandException or ContainerdException)
+        catch (Exception ex) when (ex is ImagePullException or ImageCommandException || ImageStoreErrors.IsStoreFailure(ex))
         {
             error.WriteLine($"faasd: {ex.Message}");
             return 1;
@@ -125,21 +121,21 @@ internal static class ImageCommands
             + (report.FreedBytes is { } freed ? $", disk freed {freed} bytes" : ""));
     }
 
-    private static async Task<int> RunCollectorAsync(ParseResult result, Option<string> socket, Func<IImageCollector, ContainerdClient, TextWriter, Task> action)
+    private static async Task<int> RunCollectorAsync(ParseResult result, Option<string> socket, Func<IImageCollector, TextWriter, Task> action)
     {
         var error = result.InvocationConfiguration.Error;
         try
         {
-            using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = result.GetValue(socket)! });
-            await action(new ImageCollector(client, new ImageOptions().Snapshotter), client, result.InvocationConfiguration.Output);
+            await using var services = new ServiceCollection().AddImageService(result.GetValue(socket)!).BuildServiceProvider();
+            await action(services.GetRequiredService<IImageCollector>(), result.InvocationConfiguration.Output);
             return 0;
         }
-        catch (ContainerdException ex) when (ex.Kind == ContainerdErrorKind.NotFound)
+        catch (Exception ex) when (ImageStoreErrors.IsNotFound(ex))
         {
             error.WriteLine($"faasd: no such image: {ex.Message}");
             return 1;
         }
-        catch (Exception ex) when (ex is ImageInUseException or ContainerdException)
+        catch (Exception ex) when (ex is ImageInUseException || ImageStoreErrors.IsStoreFailure(ex))
         {
             error.WriteLine($"faasd: {ex.Message}");
             return 1;

@@ -49,7 +49,7 @@ public sealed class SettingsOptions
         MaxApiBody = Add<long>("--max-api-body-size", "FAASD_MAX_API_BODY_SIZE", "4Mi", "Largest JSON body accepted on /system/* (larger: 413).", ParseSize);
         MaxHeaderSize = Add<long>("--max-request-header-size", "FAASD_MAX_REQUEST_HEADER_SIZE", "32Ki", "Largest total of request headers Kestrel accepts (larger: 431).", ParseSize);
         ImageGc = Add<bool>("--image-gc", "FAASD_IMAGE_GC", "true", "Remove unused images (with content and snapshots) after containers are deleted and when the disk fills.", bool.Parse);
-        ImageGcHigh = Add<int>("--image-gc-high-threshold", "FAASD_IMAGE_GC_HIGH_THRESHOLD", "85", "Disk use (percent) of containerd's root that triggers a prune of every unused image.", ParsePercent);
+        ImageGcHigh = Add<int>("--image-gc-high-threshold", "FAASD_IMAGE_GC_HIGH_THRESHOLD", "85", "Disk use (percent) of containerd's root that triggers a prune of unused images, least recently pulled first, until below the low threshold.", ParsePercent);
         ImageGcLow = Add<int>("--image-gc-low-threshold", "FAASD_IMAGE_GC_LOW_THRESHOLD", "80", "Disk use (percent) a prune aims below; still above it afterwards is logged as a warning.", ParsePercent);
         ImageGcMinAge = Add<TimeSpan>("--image-gc-min-age", "FAASD_IMAGE_GC_MIN_AGE", "2m", "Unused images pulled more recently than this are kept by image GC (a deploy pulls its image before it creates the container).", ParseDuration);
         ContainerdRoot = Add<string>("--containerd-root", "FAASD_CONTAINERD_ROOT", d.ContainerdRoot, "containerd's root directory: where image GC measures disk use.", s => s);

@@ -1,7 +1,6 @@
 using FaasD.Configuration;
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Gateway;
+using FaasD.Runtime;
 
 namespace FaasD.Hosting;
 
@@ -9,7 +8,7 @@ namespace FaasD.Hosting;
 /// <c>/healthz</c>'s view of containerd: healthy while it answers a Version call within a few seconds. Nothing the
 /// daemon does (deploy, wake, recovery) works without it, so a daemon that cannot reach it is not healthy.
 /// </summary>
-internal sealed class ContainerdHealthProbe(ContainerdClient containerd, DaemonSettings settings) : IHealthProbe
+internal sealed class ContainerdHealthProbe(IContainerRuntime runtime, DaemonSettings settings) : IHealthProbe
 {
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
@@ -19,10 +18,10 @@ internal sealed class ContainerdHealthProbe(ContainerdClient containerd, DaemonS
         timeout.CancelAfter(Timeout);
         try
         {
-            await containerd.Global.Version.VersionAsync(new(), cancellationToken: timeout.Token);
+            await runtime.GetVersionAsync(timeout.Token);
             return HealthReport.Ok;
         }
-        catch (ContainerdException ex)
+        catch (RuntimeException ex)
         {
             return HealthReport.Unhealthy($"containerd is not reachable at {settings.ContainerdSocket}: {ex.Kind}");
         }

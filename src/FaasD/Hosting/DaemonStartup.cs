@@ -1,8 +1,8 @@
 using FaasD.Compose;
 using FaasD.Compose.Running;
 using FaasD.Configuration;
-using FaasD.Containerd;
 using FaasD.Functions;
+using FaasD.Images.Collection;
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
 using FaasD.Systemd;
@@ -18,7 +18,7 @@ namespace FaasD.Hosting;
 /// </summary>
 internal sealed partial class DaemonStartup(
     DaemonSettings settings,
-    ContainerdClient containerd,
+    IImageCollector images,
     IContainerRuntime runtime,
     IFunctionRecovery recovery,
     IComposeServices compose,
@@ -36,7 +36,7 @@ internal sealed partial class DaemonStartup(
         var version = await WaitForContainerdAsync(cancellationToken);
         Log.Containerd(logger, version, settings.ContainerdSocket);
 
-        if (await StaleLeases.DeleteAsync(containerd, cancellationToken) is > 0 and var stale)
+        if (await images.DeleteStaleLeasesAsync(cancellationToken) is > 0 and var stale)
         {
             Log.StaleLeases(logger, stale);
         }
@@ -114,7 +114,7 @@ internal sealed partial class DaemonStartup(
         [LoggerMessage(EventId = LogEvents.ComposeIncomplete, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
         public static partial void ComposeIncomplete(ILogger logger, string services);
 
-        [LoggerMessage(EventId = 7320, Level = LogLevel.Information, Message = "Deleted {Count} leases left by a FaasD process that no longer runs")]
+        [LoggerMessage(EventId = LogEvents.StaleLeasesDeleted, Level = LogLevel.Information, Message = "Deleted {Count} leases left by a FaasD process that no longer runs")]
         public static partial void StaleLeases(ILogger logger, int count);
 
         [LoggerMessage(EventId = LogEvents.Recovered, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]

@@ -1,22 +1,22 @@
 using FaasD.Compose;
 using FaasD.Configuration;
-using FaasD.Containerd;
 using FaasD.Functions;
 using FaasD.Functions.Scaling;
 using FaasD.Images;
+using FaasD.Images.Collection;
 using FaasD.Network;
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
 using FaasD.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Hosting;
 
 /// <summary>
-/// The only place that knows every layer, bottom up: containerd → network/images → runtime → functions, and
-/// compose beside functions. Each layer registers itself; this only turns the daemon's settings into their options.
+/// The only place that knows every layer, bottom up: network/images → runtime → functions, and compose beside
+/// functions; images and runtime share the one containerd client they register. Each layer registers itself;
+/// this only turns the daemon's settings into their options.
 /// </summary>
 internal static class PlatformServices
 {
@@ -25,7 +25,6 @@ internal static class PlatformServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
 
-        services.AddContainerdClient(settings.ContainerdSocket);
         services.AddContainerNetwork(o =>
         {
             o.ConfigListPath = settings.CniConfPath;
@@ -34,13 +33,14 @@ internal static class PlatformServices
             o.PoolIdPrefix = NetnsPoolPrefix.For(settings.StateDir);
         });
         services.AddNetnsPool();
-        services.AddImageService(new ImageOptions
+        services.AddImageService(settings.ContainerdSocket, new ImageOptions
         {
             DockerConfigPath = settings.DockerConfig,
             Snapshotter = settings.Snapshotter,
             InsecureRegistries = settings.InsecureRegistries.ToArray(),
         });
         services.AddContainerRuntime(
+            settings.ContainerdSocket,
             o =>
             {
                 o.Snapshotter = settings.Snapshotter;
@@ -88,14 +88,14 @@ internal static class PlatformServices
         });
         services.AddSingleton<FaasD.Gateway.IHealthProbe, ContainerdHealthProbe>();
         services.AddSingleton<HealthzClient>();
-        services.AddSingleton<FaasD.Images.Collection.IImageCollector>(sp => new FaasD.Images.Collection.ImageCollector(
-            sp.GetRequiredService<ContainerdClient>(),
-            settings.Snapshotter,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<FaasD.Images.Collection.ImageCollector>>()));
-        services.AddSingleton<IImageGcSource>(sp => new ContainerdImageGcSource(sp.GetRequiredService<ContainerdClient>()));
-        services.AddSingleton<IDiskUsage, DriveDiskUsage>();
-        services.AddHostedService<ImageGarbageCollection>();
+        services.AddImageGarbageCollection(new ImageGcOptions
+        {
+            Enabled = settings.ImageGc,
+            DiskPath = settings.ContainerdRoot,
+            HighThreshold = settings.ImageGcHighThreshold,
+            LowThreshold = settings.ImageGcLowThreshold,
+            MinAge = settings.ImageGcMinAge,
+        });
         return services;
     }
 }

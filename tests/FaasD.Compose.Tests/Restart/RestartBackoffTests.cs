@@ -1,6 +1,7 @@
 using FaasD.Compose.Model;
 using FaasD.Compose.Restart;
 using NUnit.Framework;
+using FaasD.Shared;
 
 namespace FaasD.Compose.Tests.Restart;
 

@@ -86,10 +86,10 @@ public sealed partial class SystemdWatchdog : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 9020, Level = LogLevel.Warning, Message = "Health check failed: not pinging the systemd watchdog; systemd restarts faasd if this lasts {Timeout}")]
+        [LoggerMessage(EventId = LogEvents.WatchdogUnhealthy, Level = LogLevel.Warning, Message = "Health check failed: not pinging the systemd watchdog; systemd restarts faasd if this lasts {Timeout}")]
         public static partial void Unhealthy(ILogger logger, TimeSpan timeout);
 
-        [LoggerMessage(EventId = 9021, Level = LogLevel.Warning, Message = "Health check threw")]
+        [LoggerMessage(EventId = LogEvents.WatchdogHealthCheckFailed, Level = LogLevel.Warning, Message = "Health check threw")]
         public static partial void HealthCheckFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,15 +1,13 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using FaasD.Configuration;
 using FaasD.Containerd.Errors;
-using FaasD.Hosting;
 using FaasD.Images.Collection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
-namespace FaasD.Tests.Hosting;
+namespace FaasD.Images.Tests.Collection;
 
 /// <summary>
 /// Automatic image GC with fakes at its seams (containerd's namespaces and delete events, the collector, the disk):
@@ -25,7 +23,7 @@ public sealed class ImageGarbageCollectionTests
     private FakeSource _source = null!;
     private FakeCollector _collector = null!;
     private ListLogger _logger = null!;
-    private DaemonSettings _settings = null!;
+    private ImageGcOptions _settings = null!;
 
     [SetUp]
     public void SetUp()
@@ -34,7 +32,7 @@ public sealed class ImageGarbageCollectionTests
         _source = new FakeSource { Namespaces = [Fn, "openfaas", "team-a"] };
         _collector = new FakeCollector(_disk, _time);
         _logger = new ListLogger();
-        _settings = new DaemonSettings { ContainerdRoot = "/var/lib/containerd", ImageGcMinAge = TimeSpan.FromMinutes(2) };
+        _settings = new ImageGcOptions { DiskPath = "/var/lib/containerd", MinAge = TimeSpan.FromMinutes(2) };
     }
 
     private ImageGarbageCollection NewGc() => new(_source, _collector, _disk, _settings, _time, _logger);
@@ -230,7 +228,7 @@ public sealed class ImageGarbageCollectionTests
     [Test]
     public async Task With_image_gc_off_nothing_watches_or_prunes()
     {
-        _settings = _settings with { ImageGc = false };
+        _settings = _settings with { Enabled = false };
         _disk.Used = 99;
         _collector.Add(Fn, "old", pulledMinutesAgo: 300, percent: 20);
         var gc = NewGc();
@@ -330,6 +328,12 @@ public sealed class ImageGarbageCollectionTests
 
         public Task<PruneReport> RemoveAsync(string @namespace, string reference, CancellationToken cancellationToken) =>
             throw new NotSupportedException("automatic GC prunes");
+
+        public Task<IReadOnlyList<string>> ListNamespacesAsync(CancellationToken cancellationToken) =>
+            throw new NotSupportedException("automatic GC reads FaasD's namespaces through IImageGcSource");
+
+        public Task<int> DeleteStaleLeasesAsync(CancellationToken cancellationToken) =>
+            throw new NotSupportedException("stale leases are the daemon's start-up, not GC");
 
         public Task<PruneReport> PruneAsync(IReadOnlyList<string> namespaces, PruneOptions options, CancellationToken cancellationToken)
         {

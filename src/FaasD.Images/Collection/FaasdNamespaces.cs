@@ -1,7 +1,7 @@
 using FaasD.Containerd;
 using NamespacesApi = FaasD.Containerd.Api.Namespaces;
 
-namespace FaasD.Hosting;
+namespace FaasD.Images.Collection;
 
 /// <summary>
 /// The containerd namespaces whose images FaasD manages: the function namespaces (openfaas-fn and every one

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using FaasD.Containerd;
 using EventsApi = FaasD.Containerd.Api.Events;
 
-namespace FaasD.Hosting;
+namespace FaasD.Images.Collection;
 
 /// <summary>What image GC watches in containerd: FaasD's namespaces, and the namespaces containers are deleted in.</summary>
 internal interface IImageGcSource
@@ -20,6 +20,7 @@ internal interface IDiskUsage
     double? UsedPercent(string path);
 }
 
+/// <summary>The containerd-backed source: <see cref="FaasdNamespaces"/> and the <c>/containers/delete</c> event stream.</summary>
 internal sealed class ContainerdImageGcSource(ContainerdClient containerd) : IImageGcSource
 {
     private const string ContainerDeleteFilter = "topic==\"/containers/delete\"";

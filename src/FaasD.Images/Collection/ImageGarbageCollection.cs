@@ -1,24 +1,22 @@
 using System.Collections.Concurrent;
-using FaasD.Configuration;
-using FaasD.Images.Collection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FaasD.Hosting;
+namespace FaasD.Images.Collection;
 
 /// <summary>
 /// Automatic image GC, in two cases: after a container of a FaasD namespace is deleted (a function updated to
 /// another image or removed, a compose service re-created), that namespace is pruned; and when the disk holding
 /// containerd's root is fuller than the high watermark, unused images of every FaasD namespace go, least recently
 /// pulled first, until the disk is below the low watermark (like the kubelet's 85 % / 80 %). Only unused images
-/// older than <see cref="DaemonSettings.ImageGcMinAge"/> go, so an image pulled by a deploy that has not created its
+/// older than <see cref="ImageGcOptions.MinAge"/> go, so an image pulled by a deploy that has not created its
 /// container yet is safe; a namespace with younger unused images is looked at again in the next round.
 /// </summary>
 internal sealed partial class ImageGarbageCollection(
     IImageGcSource source,
     IImageCollector collector,
     IDiskUsage disk,
-    DaemonSettings settings,
+    ImageGcOptions settings,
     TimeProvider time,
     ILogger<ImageGarbageCollection> logger) : BackgroundService
 {
@@ -29,7 +27,7 @@ internal sealed partial class ImageGarbageCollection(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!settings.ImageGc)
+        if (!settings.Enabled)
         {
             return;
         }
@@ -70,7 +68,7 @@ internal sealed partial class ImageGarbageCollection(
 
             if (changed.Count > 0)
             {
-                var report = await collector.PruneAsync(changed, new PruneOptions { MinAge = settings.ImageGcMinAge, DiskPath = settings.ContainerdRoot }, cancellationToken);
+                var report = await collector.PruneAsync(changed, new PruneOptions { MinAge = settings.MinAge, DiskPath = settings.DiskPath }, cancellationToken);
                 taken.Clear();
                 foreach (var young in report.Young)
                 {
@@ -84,19 +82,19 @@ internal sealed partial class ImageGarbageCollection(
                 }
             }
 
-            if (disk.UsedPercent(settings.ContainerdRoot) is { } used && used >= settings.ImageGcHighThreshold)
+            if (disk.UsedPercent(settings.DiskPath) is { } used && used >= settings.HighThreshold)
             {
                 var options = new PruneOptions
                 {
-                    MinAge = settings.ImageGcMinAge,
-                    DiskPath = settings.ContainerdRoot,
-                    StopWhen = () => disk.UsedPercent(settings.ContainerdRoot) is not { } now || now < settings.ImageGcLowThreshold,
+                    MinAge = settings.MinAge,
+                    DiskPath = settings.DiskPath,
+                    StopWhen = () => disk.UsedPercent(settings.DiskPath) is not { } now || now < settings.LowThreshold,
                 };
                 var report = await collector.PruneAsync(ours, options, cancellationToken);
                 Log.Pruned(logger, $"disk {used:0.0} % full", report.Removed.Count, report.FreedBytes ?? 0);
-                if (disk.UsedPercent(settings.ContainerdRoot) is { } after && after >= settings.ImageGcLowThreshold)
+                if (disk.UsedPercent(settings.DiskPath) is { } after && after >= settings.LowThreshold)
                 {
-                    Log.StillFull(logger, settings.ContainerdRoot, after, settings.ImageGcLowThreshold);
+                    Log.StillFull(logger, settings.DiskPath, after, settings.LowThreshold);
                 }
             }
         }

@@ -4,7 +4,7 @@ using FaasD.Containerd.Errors;
 using FaasD.Containerd.Leases;
 using LeasesApi = FaasD.Containerd.Api.Leases;
 
-namespace FaasD.Hosting;
+namespace FaasD.Images.Collection;
 
 /// <summary>
 /// At start, deletes the leases a killed FaasD process left in FaasD's namespaces (a kill -9 mid-pull or mid-create

@@ -106,25 +106,12 @@ internal sealed class ImageCommandTests
     {
         // Issue 11 item 3. Two images: one a container uses, one nobody uses.
         var used = await TestImages.BusyboxHttpdAsync();
-        var unused = await TestImages.BuildAndPushAsync(
-            "gc-unused", ImageContents.Busybox().AddFile("/gc-marker", "unused " + _namespace), new TestImageConfig { Cmd = ["/bin/sh"] });
-        foreach (var image in new[] { used.Reference, unused.Reference })
-        {
-            var pull = await FaasdAsync("image", "pull", image, "--namespace", _namespace);
-            Assert.That(pull.ExitCode, Is.Zero, pull.Error);
-        }
+        var unused = await MarkedImageAsync("unused");
+        await PullAllAsync(used.Reference, unused.Reference);
 
         using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = TestEnvironment.ContainerdSocket });
         var scope = client.Namespace(_namespace);
-        var container = new FaasD.Containerd.Api.Containers.Container
-        {
-            Id = "user-of-busybox",
-            Image = used.Reference,
-            Runtime = new() { Name = "io.containerd.runc.v2" },
-            Spec = FaasD.Containerd.Specs.OciSpecAny.PackSpec("{}"u8),
-            Labels = { [FaasD.Runtime.RuntimeLabels.Managed] = "true" },
-        };
-        await scope.Containers.CreateAsync(new() { Container = container });
+        var container = await CreateContainerUsingAsync(scope, used.Reference);
         try
         {
             var dry = await FaasdAsync("image", "prune", "--dry-run", "--namespace", _namespace);
@@ -176,27 +163,13 @@ internal sealed class ImageCommandTests
         // What the disk watermark asks for: oldest unused first, one at a time, until told to stop. The image in use
         // is pulled first (the oldest of all) and is still never a candidate.
         var used = await TestImages.BusyboxHttpdAsync();
-        var older = await TestImages.BuildAndPushAsync(
-            "gc-older", ImageContents.Busybox().AddFile("/gc-marker", "older " + _namespace), new TestImageConfig { Cmd = ["/bin/sh"] });
-        var newer = await TestImages.BuildAndPushAsync(
-            "gc-newer", ImageContents.Busybox().AddFile("/gc-marker", "newer " + _namespace), new TestImageConfig { Cmd = ["/bin/sh"] });
-        foreach (var image in new[] { used.Reference, older.Reference, newer.Reference })
-        {
-            var pull = await FaasdAsync("image", "pull", image, "--namespace", _namespace);
-            Assert.That(pull.ExitCode, Is.Zero, pull.Error);
-        }
+        var older = await MarkedImageAsync("older");
+        var newer = await MarkedImageAsync("newer");
+        await PullAllAsync(used.Reference, older.Reference, newer.Reference);
 
         using var client = new ContainerdClient(new ContainerdClientOptions { SocketPath = TestEnvironment.ContainerdSocket });
         var scope = client.Namespace(_namespace);
-        var container = new FaasD.Containerd.Api.Containers.Container
-        {
-            Id = "user-of-busybox",
-            Image = used.Reference,
-            Runtime = new() { Name = "io.containerd.runc.v2" },
-            Spec = FaasD.Containerd.Specs.OciSpecAny.PackSpec("{}"u8),
-            Labels = { [FaasD.Runtime.RuntimeLabels.Managed] = "true" },
-        };
-        await scope.Containers.CreateAsync(new() { Container = container });
+        var container = await CreateContainerUsingAsync(scope, used.Reference);
         try
         {
             var collector = new FaasD.Images.Collection.ImageCollector(client, "overlayfs");
@@ -219,6 +192,35 @@ internal sealed class ImageCommandTests
         {
             await scope.Containers.DeleteAsync(new() { Id = container.Id });
         }
+    }
+
+    /// <summary>A busybox image of its own: the marker file makes its digest unique to this test and namespace.</summary>
+    private Task<TestImage> MarkedImageAsync(string marker) => TestImages.BuildAndPushAsync(
+        "gc-" + marker, ImageContents.Busybox().AddFile("/gc-marker", marker + " " + _namespace), new TestImageConfig { Cmd = ["/bin/sh"] });
+
+    /// <summary>Pulls with the real `faasd image pull`, in this order (the collector orders by pull time).</summary>
+    private async Task PullAllAsync(params string[] references)
+    {
+        foreach (var image in references)
+        {
+            var pull = await FaasdAsync("image", "pull", image, "--namespace", _namespace);
+            Assert.That(pull.ExitCode, Is.Zero, pull.Error);
+        }
+    }
+
+    /// <summary>A FaasD-labelled container (no task) that keeps <paramref name="image"/> in use.</summary>
+    private static async Task<FaasD.Containerd.Api.Containers.Container> CreateContainerUsingAsync(ContainerdScope scope, string image)
+    {
+        var container = new FaasD.Containerd.Api.Containers.Container
+        {
+            Id = "user-of-busybox",
+            Image = image,
+            Runtime = new() { Name = "io.containerd.runc.v2" },
+            Spec = FaasD.Containerd.Specs.OciSpecAny.PackSpec("{}"u8),
+            Labels = { [FaasD.Runtime.RuntimeLabels.Managed] = "true" },
+        };
+        await scope.Containers.CreateAsync(new() { Container = container });
+        return container;
     }
 
     private static async Task<(int Images, int Blobs, int Snapshots)> CountsAsync(ContainerdScope scope)

@@ -85,10 +85,17 @@ public sealed class NetnsPoolTests
 
         pool.Start();
         await WaitUntilAsync(() => fake.Attempts == 1);
+        await Task.Delay(200, CancellationToken.None);
         Assert.That(pool.ReadyCount, Is.Zero);
+        Assert.That(fake.Attempts, Is.EqualTo(1), "no retry while the (fake) clock stands still");
 
-        time.Advance(TimeSpan.FromSeconds(5));
-        await WaitUntilAsync(() => pool.ReadyCount == 1);
+        // The failed attempt is seen before the loop has armed its delay timer; a single Advance made in between
+        // would be lost (the timer then counts from the new now), so the clock moves on each poll until the retry.
+        await WaitUntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            return pool.ReadyCount == 1;
+        });
         Assert.That(fake.Attempts, Is.EqualTo(2));
         await pool.StopAsync(CancellationToken.None);
     }

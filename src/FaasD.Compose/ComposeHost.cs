@@ -126,19 +126,14 @@ internal sealed partial class ComposeHost(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.NoFile, Level = LogLevel.Information, Message = "No compose file at {Path}: no services to run")]
-        public static partial void NoFile(ILogger logger, string path);
+        [LoggerMessage(EventId = LogEvents.NoFile, Level = LogLevel.Information, Message = "No compose file at {Path}: no services to run")] public static partial void NoFile(ILogger logger, string path);
 
-        [LoggerMessage(EventId = LogEvents.InvalidFile, Level = LogLevel.Error, Message = "Compose file {Path} refused, services not started (functions still run): {Reason}")]
-        public static partial void InvalidFile(ILogger logger, string path, string reason);
+        [LoggerMessage(EventId = LogEvents.InvalidFile, Level = LogLevel.Error, Message = "Compose file {Path} refused, services not started (functions still run): {Reason}")] public static partial void InvalidFile(ILogger logger, string path, string reason);
 
-        [LoggerMessage(EventId = LogEvents.IgnoredKey, Level = LogLevel.Warning, Message = "Compose file {Path}: ignoring {Key} (not part of the subset faasd honours)")]
-        public static partial void IgnoredKey(ILogger logger, string path, string key);
+        [LoggerMessage(EventId = LogEvents.IgnoredKey, Level = LogLevel.Warning, Message = "Compose file {Path}: ignoring {Key} (not part of the subset faasd honours)")] public static partial void IgnoredKey(ILogger logger, string path, string key);
 
-        [LoggerMessage(EventId = LogEvents.ServicesUp, Level = LogLevel.Information, Message = "{Up}/{Total} compose services up in {ElapsedMs:F0} ms")]
-        public static partial void ServicesUp(ILogger logger, int up, int total, double elapsedMs);
+        [LoggerMessage(EventId = LogEvents.ServicesUp, Level = LogLevel.Information, Message = "{Up}/{Total} compose services up in {ElapsedMs:F0} ms")] public static partial void ServicesUp(ILogger logger, int up, int total, double elapsedMs);
 
-        [LoggerMessage(EventId = LogEvents.Crashed, Level = LogLevel.Critical, Message = "Compose services stopped being managed: {Reason}")]
-        public static partial void Crashed(ILogger logger, string reason, Exception exception);
+        [LoggerMessage(EventId = LogEvents.Crashed, Level = LogLevel.Critical, Message = "Compose services stopped being managed: {Reason}")] public static partial void Crashed(ILogger logger, string reason, Exception exception);
     }
 }

@@ -379,43 +379,30 @@ internal sealed partial class FunctionPlatform(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.GenerationSkipped, Level = LogLevel.Warning, Message = "Update of {Function}: generation {Generation} could not start ({Reason}); trying the next one")]
-        public static partial void GenerationSkipped(ILogger logger, FunctionKey function, long generation, string reason);
+        [LoggerMessage(EventId = LogEvents.GenerationSkipped, Level = LogLevel.Warning, Message = "Update of {Function}: generation {Generation} could not start ({Reason}); trying the next one")] public static partial void GenerationSkipped(ILogger logger, FunctionKey function, long generation, string reason);
 
-        [LoggerMessage(EventId = LogEvents.ForeignContainerKept, Level = LogLevel.Warning, Message = "Left {Namespace}/{Container} alone: {Reason}")]
-        public static partial void ForeignContainerKept(ILogger logger, string @namespace, string container, string reason);
+        [LoggerMessage(EventId = LogEvents.ForeignContainerKept, Level = LogLevel.Warning, Message = "Left {Namespace}/{Container} alone: {Reason}")] public static partial void ForeignContainerKept(ILogger logger, string @namespace, string container, string reason);
 
-        [LoggerMessage(EventId = LogEvents.Deployed, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")]
-        public static partial void Deployed(ILogger logger, FunctionKey function, string container, double milliseconds);
+        [LoggerMessage(EventId = LogEvents.Deployed, Level = LogLevel.Information, Message = "Deployed {Function} as container {Container} in {Milliseconds:0} ms")] public static partial void Deployed(ILogger logger, FunctionKey function, string container, double milliseconds);
 
-        [LoggerMessage(EventId = LogEvents.Updated, Level = LogLevel.Information, Message = "Updated {Function}: {OldContainer} replaced by {NewContainer}")]
-        public static partial void Updated(ILogger logger, FunctionKey function, string oldContainer, string newContainer);
+        [LoggerMessage(EventId = LogEvents.Updated, Level = LogLevel.Information, Message = "Updated {Function}: {OldContainer} replaced by {NewContainer}")] public static partial void Updated(ILogger logger, FunctionKey function, string oldContainer, string newContainer);
 
-        [LoggerMessage(EventId = LogEvents.Removed, Level = LogLevel.Information, Message = "Removed {Function}")]
-        public static partial void Removed(ILogger logger, FunctionKey function);
+        [LoggerMessage(EventId = LogEvents.Removed, Level = LogLevel.Information, Message = "Removed {Function}")] public static partial void Removed(ILogger logger, FunctionKey function);
 
-        [LoggerMessage(EventId = LogEvents.TaskExited, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the replica is replaced")]
-        public static partial void TaskExited(ILogger logger, FunctionKey function, string container, uint exitStatus);
+        [LoggerMessage(EventId = LogEvents.TaskExited, Level = LogLevel.Warning, Message = "Task of {Function} ({Container}) exited with status {ExitStatus}; the replica is replaced")] public static partial void TaskExited(ILogger logger, FunctionKey function, string container, uint exitStatus);
 
-        [LoggerMessage(EventId = LogEvents.StaleTaskExit, Level = LogLevel.Information, Message = "An exit (status {ExitStatus}) of {Function} ({Container}) arrived after its task was replaced; the live replica is kept")]
-        public static partial void StaleTaskExit(ILogger logger, FunctionKey function, string container, uint exitStatus);
+        [LoggerMessage(EventId = LogEvents.StaleTaskExit, Level = LogLevel.Information, Message = "An exit (status {ExitStatus}) of {Function} ({Container}) arrived after its task was replaced; the live replica is kept")] public static partial void StaleTaskExit(ILogger logger, FunctionKey function, string container, uint exitStatus);
 
-        [LoggerMessage(EventId = LogEvents.ReplicasScaled, Level = LogLevel.Information, Message = "Scaled {Function} from {From} to {To} replicas")]
-        public static partial void Scaled(ILogger logger, FunctionKey function, int from, int to);
+        [LoggerMessage(EventId = LogEvents.ReplicasScaled, Level = LogLevel.Information, Message = "Scaled {Function} from {From} to {To} replicas")] public static partial void Scaled(ILogger logger, FunctionKey function, int from, int to);
 
-        [LoggerMessage(EventId = LogEvents.ReplicaRetired, Level = LogLevel.Information, Message = "{Function}: replica {Container} retired after serving {Served} requests")]
-        public static partial void ReplicaRetired(ILogger logger, FunctionKey function, string container, long served);
+        [LoggerMessage(EventId = LogEvents.ReplicaRetired, Level = LogLevel.Information, Message = "{Function}: replica {Container} retired after serving {Served} requests")] public static partial void ReplicaRetired(ILogger logger, FunctionKey function, string container, long served);
 
-        [LoggerMessage(EventId = LogEvents.ReplicaDrainTimedOut, Level = LogLevel.Warning, Message = "{Container} still had {InFlight} request(s) in flight after the {GraceSeconds} s stop grace period; stopping it anyway")]
-        public static partial void DrainTimedOut(ILogger logger, string container, long inFlight, double graceSeconds);
+        [LoggerMessage(EventId = LogEvents.ReplicaDrainTimedOut, Level = LogLevel.Warning, Message = "{Container} still had {InFlight} request(s) in flight after the {GraceSeconds} s stop grace period; stopping it anyway")] public static partial void DrainTimedOut(ILogger logger, string container, long inFlight, double graceSeconds);
 
-        [LoggerMessage(EventId = LogEvents.ReplicaStartFailed, Level = LogLevel.Warning, Message = "{Function}: replica {Container} could not be started")]
-        public static partial void ReplicaStartFailed(ILogger logger, FunctionKey function, string container, Exception exception);
+        [LoggerMessage(EventId = LogEvents.ReplicaStartFailed, Level = LogLevel.Warning, Message = "{Function}: replica {Container} could not be started")] public static partial void ReplicaStartFailed(ILogger logger, FunctionKey function, string container, Exception exception);
 
-        [LoggerMessage(EventId = LogEvents.ReplicaRestarted, Level = LogLevel.Information, Message = "{Function}: replica {Container} restarted and serving")]
-        public static partial void ReplicaRestarted(ILogger logger, FunctionKey function, string container);
+        [LoggerMessage(EventId = LogEvents.ReplicaRestarted, Level = LogLevel.Information, Message = "{Function}: replica {Container} restarted and serving")] public static partial void ReplicaRestarted(ILogger logger, FunctionKey function, string container);
 
-        [LoggerMessage(EventId = LogEvents.ReplicaRestartFailed, Level = LogLevel.Warning, Message = "{Function}: restarting replica {Container} failed")]
-        public static partial void ReplicaRestartFailed(ILogger logger, FunctionKey function, string container, Exception exception);
+        [LoggerMessage(EventId = LogEvents.ReplicaRestartFailed, Level = LogLevel.Warning, Message = "{Function}: restarting replica {Container} failed")] public static partial void ReplicaRestartFailed(ILogger logger, FunctionKey function, string container, Exception exception);
     }
 }

@@ -178,16 +178,12 @@ internal sealed partial class ImageService : IImageService, IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Pulling, Level = LogLevel.Information, Message = "Pulling {Image} into namespace {Namespace}")]
-        public static partial void Pulling(ILogger logger, string image, string @namespace);
+        [LoggerMessage(EventId = LogEvents.Pulling, Level = LogLevel.Information, Message = "Pulling {Image} into namespace {Namespace}")] public static partial void Pulling(ILogger logger, string image, string @namespace);
 
-        [LoggerMessage(EventId = LogEvents.Pulled, Level = LogLevel.Information, Message = "Pulled {Image} into namespace {ImageNamespace} ({Digest}): {Fetched} blobs fetched, {Present} already present, {Unpacked} layers unpacked in {Elapsed}")]
-        public static partial void Pulled(ILogger logger, string image, string imageNamespace, string digest, int fetched, int present, int unpacked, TimeSpan elapsed);
+        [LoggerMessage(EventId = LogEvents.Pulled, Level = LogLevel.Information, Message = "Pulled {Image} into namespace {ImageNamespace} ({Digest}): {Fetched} blobs fetched, {Present} already present, {Unpacked} layers unpacked in {Elapsed}")] public static partial void Pulled(ILogger logger, string image, string imageNamespace, string digest, int fetched, int present, int unpacked, TimeSpan elapsed);
 
-        [LoggerMessage(EventId = LogEvents.PullFailed, Level = LogLevel.Warning, Message = "Pull of {Image} into namespace {Namespace} failed ({Kind})")]
-        public static partial void PullFailed(ILogger logger, string image, string @namespace, ImagePullErrorKind kind, Exception exception);
+        [LoggerMessage(EventId = LogEvents.PullFailed, Level = LogLevel.Warning, Message = "Pull of {Image} into namespace {Namespace} failed ({Kind})")] public static partial void PullFailed(ILogger logger, string image, string @namespace, ImagePullErrorKind kind, Exception exception);
 
-        [LoggerMessage(EventId = LogEvents.Imported, Level = LogLevel.Information, Message = "Imported {Image} into namespace {Namespace} from {Archive}")]
-        public static partial void Imported(ILogger logger, string image, string @namespace, string archive);
+        [LoggerMessage(EventId = LogEvents.Imported, Level = LogLevel.Information, Message = "Imported {Image} into namespace {Namespace} from {Archive}")] public static partial void Imported(ILogger logger, string image, string @namespace, string archive);
     }
 }

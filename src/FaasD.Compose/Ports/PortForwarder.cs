@@ -118,13 +118,10 @@ internal sealed partial class PortForwarder : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.AcceptFailed, Level = LogLevel.Warning, Message = "Port {Port}: accept failed")]
-        public static partial void AcceptFailed(ILogger logger, string port, Exception exception);
+        [LoggerMessage(EventId = LogEvents.AcceptFailed, Level = LogLevel.Warning, Message = "Port {Port}: accept failed")] public static partial void AcceptFailed(ILogger logger, string port, Exception exception);
 
-        [LoggerMessage(EventId = LogEvents.ServiceNotRunning, Level = LogLevel.Warning, Message = "Port {Port}: service {Service} is not running, connection closed")]
-        public static partial void ServiceNotRunning(ILogger logger, string port, string service);
+        [LoggerMessage(EventId = LogEvents.ServiceNotRunning, Level = LogLevel.Warning, Message = "Port {Port}: service {Service} is not running, connection closed")] public static partial void ServiceNotRunning(ILogger logger, string port, string service);
 
-        [LoggerMessage(EventId = LogEvents.ConnectFailed, Level = LogLevel.Warning, Message = "Port {Port}: cannot reach service {Service} at {Address}: {Reason}")]
-        public static partial void ConnectFailed(ILogger logger, string port, string service, string address, string reason);
+        [LoggerMessage(EventId = LogEvents.ConnectFailed, Level = LogLevel.Warning, Message = "Port {Port}: cannot reach service {Service} at {Address}: {Reason}")] public static partial void ConnectFailed(ILogger logger, string port, string service, string address, string reason);
     }
 }

@@ -47,10 +47,8 @@ internal sealed partial class PortProxies(Func<string, IPAddress?> resolve, int 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Listening, Level = LogLevel.Information, Message = "Forwarding {Port} to service {Service}")]
-        public static partial void Listening(ILogger logger, string port, string service);
+        [LoggerMessage(EventId = LogEvents.Listening, Level = LogLevel.Information, Message = "Forwarding {Port} to service {Service}")] public static partial void Listening(ILogger logger, string port, string service);
 
-        [LoggerMessage(EventId = LogEvents.BindFailed, Level = LogLevel.Error, Message = "Cannot publish {Port} of service {Service}: {Reason}")]
-        public static partial void BindFailed(ILogger logger, string port, string service, string reason);
+        [LoggerMessage(EventId = LogEvents.BindFailed, Level = LogLevel.Error, Message = "Cannot publish {Port} of service {Service}: {Reason}")] public static partial void BindFailed(ILogger logger, string port, string service, string reason);
     }
 }

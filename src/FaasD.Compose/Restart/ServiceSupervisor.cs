@@ -185,25 +185,18 @@ internal sealed partial class ServiceSupervisor(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Exited, Level = LogLevel.Warning, Message = "Service {Service} exited with code {ExitCode} (restart: {Policy})")]
-        public static partial void Exited(ILogger logger, string service, uint exitCode, string policy);
+        [LoggerMessage(EventId = LogEvents.Exited, Level = LogLevel.Warning, Message = "Service {Service} exited with code {ExitCode} (restart: {Policy})")] public static partial void Exited(ILogger logger, string service, uint exitCode, string policy);
 
-        [LoggerMessage(EventId = LogEvents.RestartScheduled, Level = LogLevel.Information, Message = "Service {Service} restarts in {DelaySeconds}s after exit code {ExitCode} (attempt {Attempt})")]
-        public static partial void RestartScheduled(ILogger logger, string service, uint exitCode, double delaySeconds, int attempt);
+        [LoggerMessage(EventId = LogEvents.RestartScheduled, Level = LogLevel.Information, Message = "Service {Service} restarts in {DelaySeconds}s after exit code {ExitCode} (attempt {Attempt})")] public static partial void RestartScheduled(ILogger logger, string service, uint exitCode, double delaySeconds, int attempt);
 
-        [LoggerMessage(EventId = LogEvents.Restarted, Level = LogLevel.Information, Message = "Service {Service} restarted (restart #{Restarts})")]
-        public static partial void Restarted(ILogger logger, string service, int restarts);
+        [LoggerMessage(EventId = LogEvents.Restarted, Level = LogLevel.Information, Message = "Service {Service} restarted (restart #{Restarts})")] public static partial void Restarted(ILogger logger, string service, int restarts);
 
-        [LoggerMessage(EventId = LogEvents.ServiceRestartFailed, Level = LogLevel.Error, Message = "Service {Service} could not be restarted: {Reason}")]
-        public static partial void RestartFailed(ILogger logger, string service, string reason, Exception exception);
+        [LoggerMessage(EventId = LogEvents.ServiceRestartFailed, Level = LogLevel.Error, Message = "Service {Service} could not be restarted: {Reason}")] public static partial void RestartFailed(ILogger logger, string service, string reason, Exception exception);
 
-        [LoggerMessage(EventId = LogEvents.LeftDown, Level = LogLevel.Warning, Message = "Service {Service} stays down after exit code {ExitCode} (restart: {Policy})")]
-        public static partial void LeftDown(ILogger logger, string service, uint exitCode, string policy);
+        [LoggerMessage(EventId = LogEvents.LeftDown, Level = LogLevel.Warning, Message = "Service {Service} stays down after exit code {ExitCode} (restart: {Policy})")] public static partial void LeftDown(ILogger logger, string service, uint exitCode, string policy);
 
-        [LoggerMessage(EventId = LogEvents.WatchFailed, Level = LogLevel.Warning, Message = "Lost the containerd exit event stream ({Reason}); re-subscribing")]
-        public static partial void WatchFailed(ILogger logger, string reason, Exception exception);
+        [LoggerMessage(EventId = LogEvents.WatchFailed, Level = LogLevel.Warning, Message = "Lost the containerd exit event stream ({Reason}); re-subscribing")] public static partial void WatchFailed(ILogger logger, string reason, Exception exception);
 
-        [LoggerMessage(EventId = LogEvents.SweepFailed, Level = LogLevel.Warning, Message = "Could not check service {Service} for a missed exit: {Reason}")]
-        public static partial void SweepFailed(ILogger logger, string service, string reason);
+        [LoggerMessage(EventId = LogEvents.SweepFailed, Level = LogLevel.Warning, Message = "Could not check service {Service} for a missed exit: {Reason}")] public static partial void SweepFailed(ILogger logger, string service, string reason);
     }
 }

@@ -138,13 +138,10 @@ internal sealed partial class ProjectRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.StartFailed, Level = LogLevel.Error, Message = "Service {Service} did not start: {Reason}")]
-        public static partial void StartFailed(ILogger logger, string service, string reason, Exception exception);
+        [LoggerMessage(EventId = LogEvents.StartFailed, Level = LogLevel.Error, Message = "Service {Service} did not start: {Reason}")] public static partial void StartFailed(ILogger logger, string service, string reason, Exception exception);
 
-        [LoggerMessage(EventId = LogEvents.DependencyFailed, Level = LogLevel.Error, Message = "Service {Service} not started: its dependency {Dependency} did not start")]
-        public static partial void DependencyFailed(ILogger logger, string service, string dependency);
+        [LoggerMessage(EventId = LogEvents.DependencyFailed, Level = LogLevel.Error, Message = "Service {Service} not started: its dependency {Dependency} did not start")] public static partial void DependencyFailed(ILogger logger, string service, string dependency);
 
-        [LoggerMessage(EventId = LogEvents.StopFailed, Level = LogLevel.Warning, Message = "Service {Service} did not stop cleanly: {Reason}")]
-        public static partial void StopFailed(ILogger logger, string service, string reason, Exception exception);
+        [LoggerMessage(EventId = LogEvents.StopFailed, Level = LogLevel.Warning, Message = "Service {Service} did not stop cleanly: {Reason}")] public static partial void StopFailed(ILogger logger, string service, string reason, Exception exception);
     }
 }

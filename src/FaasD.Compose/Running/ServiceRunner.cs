@@ -139,19 +139,14 @@ internal sealed partial class ServiceRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.DefinitionChanged, Level = LogLevel.Information, Message = "Service {Service} changed: re-creating its container (volumes are kept)")]
-        public static partial void DefinitionChanged(ILogger logger, string service);
+        [LoggerMessage(EventId = LogEvents.DefinitionChanged, Level = LogLevel.Information, Message = "Service {Service} changed: re-creating its container (volumes are kept)")] public static partial void DefinitionChanged(ILogger logger, string service);
 
-        [LoggerMessage(EventId = LogEvents.ServiceUp, Level = LogLevel.Information, Message = "Service {Service} up ({Outcome}) at {Address}")]
-        public static partial void ServiceUp(ILogger logger, string service, ServiceStartOutcome outcome, string address);
+        [LoggerMessage(EventId = LogEvents.ServiceUp, Level = LogLevel.Information, Message = "Service {Service} up ({Outcome}) at {Address}")] public static partial void ServiceUp(ILogger logger, string service, ServiceStartOutcome outcome, string address);
 
-        [LoggerMessage(EventId = LogEvents.ServiceStopped, Level = LogLevel.Information, Message = "Service {Service} stopped")]
-        public static partial void ServiceStopped(ILogger logger, string service);
+        [LoggerMessage(EventId = LogEvents.ServiceStopped, Level = LogLevel.Information, Message = "Service {Service} stopped")] public static partial void ServiceStopped(ILogger logger, string service);
 
-        [LoggerMessage(EventId = LogEvents.ServiceRemoved, Level = LogLevel.Information, Message = "Service {Service} is no longer in the compose file: container removed, data kept")]
-        public static partial void ServiceRemoved(ILogger logger, string service);
+        [LoggerMessage(EventId = LogEvents.ServiceRemoved, Level = LogLevel.Information, Message = "Service {Service} is no longer in the compose file: container removed, data kept")] public static partial void ServiceRemoved(ILogger logger, string service);
 
-        [LoggerMessage(EventId = LogEvents.NoAddress, Level = LogLevel.Warning, Message = "Service {Service} runs but has no IP address; it is left out of the hosts file")]
-        public static partial void NoAddress(ILogger logger, string service);
+        [LoggerMessage(EventId = LogEvents.NoAddress, Level = LogLevel.Warning, Message = "Service {Service} runs but has no IP address; it is left out of the hosts file")] public static partial void NoAddress(ILogger logger, string service);
     }
 }

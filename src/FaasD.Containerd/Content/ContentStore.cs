@@ -152,13 +152,10 @@ public sealed partial class ContentStore
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Written, Level = LogLevel.Debug, Message = "Wrote blob {Digest} ({Size} bytes) to namespace {Namespace}")]
-        public static partial void Written(ILogger logger, string digest, long size, string? @namespace);
+        [LoggerMessage(EventId = LogEvents.Written, Level = LogLevel.Debug, Message = "Wrote blob {Digest} ({Size} bytes) to namespace {Namespace}")] public static partial void Written(ILogger logger, string digest, long size, string? @namespace);
 
-        [LoggerMessage(EventId = LogEvents.RefLocked, Level = LogLevel.Debug, Message = "Ingest {Ref} in namespace {Namespace} is locked or containerd is unavailable; retrying in {Delay}")]
-        public static partial void RefLocked(ILogger logger, string @ref, string? @namespace, TimeSpan delay);
+        [LoggerMessage(EventId = LogEvents.RefLocked, Level = LogLevel.Debug, Message = "Ingest {Ref} in namespace {Namespace} is locked or containerd is unavailable; retrying in {Delay}")] public static partial void RefLocked(ILogger logger, string @ref, string? @namespace, TimeSpan delay);
 
-        [LoggerMessage(EventId = LogEvents.AbortFailed, Level = LogLevel.Warning, Message = "Could not abort ingest {Ref} in namespace {Namespace}")]
-        public static partial void AbortFailed(ILogger logger, string @ref, string? @namespace, Exception exception);
+        [LoggerMessage(EventId = LogEvents.AbortFailed, Level = LogLevel.Warning, Message = "Could not abort ingest {Ref} in namespace {Namespace}")] public static partial void AbortFailed(ILogger logger, string @ref, string? @namespace, Exception exception);
     }
 }

@@ -70,7 +70,6 @@ internal sealed partial class EventWatch
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Disconnected, Level = LogLevel.Warning, Message = "containerd event stream lost; subscribing again in {Delay}")]
-        public static partial void Disconnected(ILogger logger, TimeSpan delay, Exception exception);
+        [LoggerMessage(EventId = LogEvents.Disconnected, Level = LogLevel.Warning, Message = "containerd event stream lost; subscribing again in {Delay}")] public static partial void Disconnected(ILogger logger, TimeSpan delay, Exception exception);
     }
 }

@@ -72,13 +72,10 @@ public sealed partial class ContainerdLease : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Created, Level = LogLevel.Debug, Message = "Lease {LeaseId} created in namespace {Namespace}, expires {ExpiresAt:o}")]
-        public static partial void Created(ILogger logger, string leaseId, string? @namespace, DateTimeOffset expiresAt);
+        [LoggerMessage(EventId = LogEvents.Created, Level = LogLevel.Debug, Message = "Lease {LeaseId} created in namespace {Namespace}, expires {ExpiresAt:o}")] public static partial void Created(ILogger logger, string leaseId, string? @namespace, DateTimeOffset expiresAt);
 
-        [LoggerMessage(EventId = LogEvents.Deleted, Level = LogLevel.Debug, Message = "Lease {LeaseId} deleted in namespace {Namespace}")]
-        public static partial void Deleted(ILogger logger, string leaseId, string? @namespace);
+        [LoggerMessage(EventId = LogEvents.Deleted, Level = LogLevel.Debug, Message = "Lease {LeaseId} deleted in namespace {Namespace}")] public static partial void Deleted(ILogger logger, string leaseId, string? @namespace);
 
-        [LoggerMessage(EventId = LogEvents.DeleteFailed, Level = LogLevel.Warning, Message = "Could not delete lease {LeaseId} in namespace {Namespace}; containerd drops it at {ExpiresAt:o}")]
-        public static partial void DeleteFailed(ILogger logger, string leaseId, string? @namespace, DateTimeOffset expiresAt, Exception exception);
+        [LoggerMessage(EventId = LogEvents.DeleteFailed, Level = LogLevel.Warning, Message = "Could not delete lease {LeaseId} in namespace {Namespace}; containerd drops it at {ExpiresAt:o}")] public static partial void DeleteFailed(ILogger logger, string leaseId, string? @namespace, DateTimeOffset expiresAt, Exception exception);
     }
 }

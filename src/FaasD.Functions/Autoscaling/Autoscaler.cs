@@ -128,10 +128,8 @@ internal sealed partial class Autoscaler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Autoscaling, Level = LogLevel.Information, Message = "Autoscaling {Function} from {From} to {To} replicas (load {Load:0.##} {Type}, target {Target} per replica, {Ready} ready)")]
-        public static partial void Decided(ILogger logger, FunctionKey function, int from, int to, double load, ScaleType type, double target, int ready);
+        [LoggerMessage(EventId = LogEvents.Autoscaling, Level = LogLevel.Information, Message = "Autoscaling {Function} from {From} to {To} replicas (load {Load:0.##} {Type}, target {Target} per replica, {Ready} ready)")] public static partial void Decided(ILogger logger, FunctionKey function, int from, int to, double load, ScaleType type, double target, int ready);
 
-        [LoggerMessage(EventId = LogEvents.AutoscalingFailed, Level = LogLevel.Warning, Message = "Autoscaling {Function} to {Replicas} replicas failed")]
-        public static partial void Failed(ILogger logger, FunctionKey function, int replicas, Exception exception);
+        [LoggerMessage(EventId = LogEvents.AutoscalingFailed, Level = LogLevel.Warning, Message = "Autoscaling {Function} to {Replicas} replicas failed")] public static partial void Failed(ILogger logger, FunctionKey function, int replicas, Exception exception);
     }
 }

@@ -163,13 +163,10 @@ internal sealed partial class FunctionRecovery(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Foreign, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")]
-        public static partial void Foreign(ILogger logger, string @namespace, string container);
+        [LoggerMessage(EventId = LogEvents.Foreign, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")] public static partial void Foreign(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = LogEvents.DroppingGeneration, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")]
-        public static partial void DroppingGeneration(ILogger logger, string @namespace, string container);
+        [LoggerMessage(EventId = LogEvents.DroppingGeneration, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")] public static partial void DroppingGeneration(ILogger logger, string @namespace, string container);
 
-        [LoggerMessage(EventId = LogEvents.RecoveryRestartFailed, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")]
-        public static partial void RestartFailed(ILogger logger, FunctionKey function, Exception exception);
+        [LoggerMessage(EventId = LogEvents.RecoveryRestartFailed, Level = LogLevel.Warning, Message = "Could not start {Function} again; its next request will retry")] public static partial void RestartFailed(ILogger logger, FunctionKey function, Exception exception);
     }
 }

@@ -91,7 +91,6 @@ internal sealed partial class LivenessMonitor(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.LivenessProbeFailed, Level = LogLevel.Warning, Message = "{Function}: liveness probe {Path} of {Container} failed ({Answer}), {Failures} of {Threshold}")]
-        public static partial void ProbeFailed(ILogger logger, FunctionKey function, string container, string path, string answer, int failures, int threshold);
+        [LoggerMessage(EventId = LogEvents.LivenessProbeFailed, Level = LogLevel.Warning, Message = "{Function}: liveness probe {Path} of {Container} failed ({Answer}), {Failures} of {Threshold}")] public static partial void ProbeFailed(ILogger logger, FunctionKey function, string container, string path, string answer, int failures, int threshold);
     }
 }

@@ -112,13 +112,10 @@ internal sealed partial class ReplicaSupervisor : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.ReplicaOutOfRotation, Level = LogLevel.Warning, Message = "{Function}: replica {Container} out of rotation ({Reason}) after serving {ServedSeconds:0.#} s; replacing it")]
-        public static partial void ReplicaFailed(ILogger logger, FunctionKey function, string container, string reason, double servedSeconds);
+        [LoggerMessage(EventId = LogEvents.ReplicaOutOfRotation, Level = LogLevel.Warning, Message = "{Function}: replica {Container} out of rotation ({Reason}) after serving {ServedSeconds:0.#} s; replacing it")] public static partial void ReplicaFailed(ILogger logger, FunctionKey function, string container, string reason, double servedSeconds);
 
-        [LoggerMessage(EventId = LogEvents.ReplicaRestartScheduled, Level = LogLevel.Information, Message = "{Function}: restarting replica {Container} in {DelaySeconds:0.#} s (backoff)")]
-        public static partial void RestartDelayed(ILogger logger, FunctionKey function, string container, double delaySeconds);
+        [LoggerMessage(EventId = LogEvents.ReplicaRestartScheduled, Level = LogLevel.Information, Message = "{Function}: restarting replica {Container} in {DelaySeconds:0.#} s (backoff)")] public static partial void RestartDelayed(ILogger logger, FunctionKey function, string container, double delaySeconds);
 
-        [LoggerMessage(EventId = LogEvents.ReplicaSupervisionFailed, Level = LogLevel.Error, Message = "{Function}: supervising replica {Container} failed")]
-        public static partial void SupervisionFailed(ILogger logger, FunctionKey function, string container, Exception exception);
+        [LoggerMessage(EventId = LogEvents.ReplicaSupervisionFailed, Level = LogLevel.Error, Message = "{Function}: supervising replica {Container} failed")] public static partial void SupervisionFailed(ILogger logger, FunctionKey function, string container, Exception exception);
     }
 }

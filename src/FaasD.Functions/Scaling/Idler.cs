@@ -69,7 +69,6 @@ internal sealed partial class Idler : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.IdlerStarted, Level = LogLevel.Information, Message = "Idler checking for idle functions every {IntervalSeconds} s")]
-        public static partial void Started(ILogger logger, double intervalSeconds);
+        [LoggerMessage(EventId = LogEvents.IdlerStarted, Level = LogLevel.Information, Message = "Idler checking for idle functions every {IntervalSeconds} s")] public static partial void Started(ILogger logger, double intervalSeconds);
     }
 }

@@ -65,13 +65,10 @@ internal sealed partial class TaskExitWatcher(IContainerRuntime runtime, Functio
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Resubscribing, Level = LogLevel.Warning, Message = "Task event stream from containerd ended ({Reason}); subscribing again")]
-        public static partial void Resubscribing(ILogger logger, string reason);
+        [LoggerMessage(EventId = LogEvents.Resubscribing, Level = LogLevel.Warning, Message = "Task event stream from containerd ended ({Reason}); subscribing again")] public static partial void Resubscribing(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = LogEvents.ReconcileFailed, Level = LogLevel.Warning, Message = "Could not check function tasks after the event stream broke: {Reason}")]
-        public static partial void ReconcileFailed(ILogger logger, string reason);
+        [LoggerMessage(EventId = LogEvents.ReconcileFailed, Level = LogLevel.Warning, Message = "Could not check function tasks after the event stream broke: {Reason}")] public static partial void ReconcileFailed(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = LogEvents.HandlingFailed, Level = LogLevel.Error, Message = "Could not handle the exit of {Namespace}/{Container}")]
-        public static partial void HandlingFailed(ILogger logger, string @namespace, string container, Exception exception);
+        [LoggerMessage(EventId = LogEvents.HandlingFailed, Level = LogLevel.Error, Message = "Could not handle the exit of {Namespace}/{Container}")] public static partial void HandlingFailed(ILogger logger, string @namespace, string container, Exception exception);
     }
 }

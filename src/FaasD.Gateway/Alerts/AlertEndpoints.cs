@@ -149,6 +149,5 @@ internal sealed partial class AlertEndpoints(IFunctionPlatform platform, IOption
         return buffer.ToArray();
     }
 
-    [LoggerMessage(EventId = LogEvents.AlertScaled, Level = LogLevel.Information, Message = "Alert {Status} for {Name}.{Namespace}: {From} -> {To} replicas")]
-    private static partial void LogScaled(ILogger logger, string name, string @namespace, string status, int from, int to);
+    [LoggerMessage(EventId = LogEvents.AlertScaled, Level = LogLevel.Information, Message = "Alert {Status} for {Name}.{Namespace}: {From} -> {To} replicas")] private static partial void LogScaled(ILogger logger, string name, string @namespace, string status, int from, int to);
 }

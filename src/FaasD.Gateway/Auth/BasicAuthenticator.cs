@@ -140,7 +140,6 @@ internal sealed partial class BasicAuthenticator
             Message = "Basic auth is enabled but no user or password is configured: every /system request will be refused")]
         public static partial void NoCredentials(ILogger logger);
 
-        [LoggerMessage(EventId = LogEvents.CredentialsRejected, Level = LogLevel.Information, Message = "Rejected basic-auth credentials for {Path}")]
-        public static partial void Rejected(ILogger logger, string path);
+        [LoggerMessage(EventId = LogEvents.CredentialsRejected, Level = LogLevel.Information, Message = "Rejected basic-auth credentials for {Path}")] public static partial void Rejected(ILogger logger, string path);
     }
 }

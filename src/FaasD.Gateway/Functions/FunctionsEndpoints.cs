@@ -224,14 +224,11 @@ internal sealed partial class FunctionsEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.FunctionDeployed, Level = LogLevel.Information, Message = "{Action} function {Name}.{Namespace} from {Image}")]
-        public static partial void Deployed(ILogger logger, string action, string name, string @namespace, string image);
+        [LoggerMessage(EventId = LogEvents.FunctionDeployed, Level = LogLevel.Information, Message = "{Action} function {Name}.{Namespace} from {Image}")] public static partial void Deployed(ILogger logger, string action, string name, string @namespace, string image);
 
-        [LoggerMessage(EventId = LogEvents.FunctionRemoved, Level = LogLevel.Information, Message = "Removed function {Name}.{Namespace}")]
-        public static partial void Removed(ILogger logger, string name, string @namespace);
+        [LoggerMessage(EventId = LogEvents.FunctionRemoved, Level = LogLevel.Information, Message = "Removed function {Name}.{Namespace}")] public static partial void Removed(ILogger logger, string name, string @namespace);
 
-        [LoggerMessage(EventId = LogEvents.FunctionScaled, Level = LogLevel.Information, Message = "Scaled function {Name}.{Namespace} to {Replicas}")]
-        public static partial void Scaled(ILogger logger, string name, string @namespace, int replicas);
+        [LoggerMessage(EventId = LogEvents.FunctionScaled, Level = LogLevel.Information, Message = "Scaled function {Name}.{Namespace} to {Replicas}")] public static partial void Scaled(ILogger logger, string name, string @namespace, int replicas);
     }
 
 }

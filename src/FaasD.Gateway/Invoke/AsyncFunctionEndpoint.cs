@@ -201,7 +201,6 @@ internal sealed partial class AsyncFunctionEndpoint(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.AsyncCallRefused, Level = LogLevel.Warning, Message = "Async call to {Name}.{Namespace} refused: {Reason}")]
-        public static partial void Refused(ILogger logger, string name, string @namespace, string reason);
+        [LoggerMessage(EventId = LogEvents.AsyncCallRefused, Level = LogLevel.Warning, Message = "Async call to {Name}.{Namespace} refused: {Reason}")] public static partial void Refused(ILogger logger, string name, string @namespace, string reason);
     }
 }

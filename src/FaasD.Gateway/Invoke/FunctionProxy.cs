@@ -274,19 +274,14 @@ internal sealed partial class FunctionProxy(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.FunctionNotReady, Level = LogLevel.Information, Message = "Function {Name}.{Namespace} is not ready: {Status} {Reason}")]
-        public static partial void NotReady(ILogger logger, string name, string @namespace, EndpointStatus status, string? reason);
+        [LoggerMessage(EventId = LogEvents.FunctionNotReady, Level = LogLevel.Information, Message = "Function {Name}.{Namespace} is not ready: {Status} {Reason}")] public static partial void NotReady(ILogger logger, string name, string @namespace, EndpointStatus status, string? reason);
 
-        [LoggerMessage(EventId = LogEvents.UpstreamFailed, Level = LogLevel.Warning, Message = "Forwarding to function {Name}.{Namespace} failed: {Error}")]
-        public static partial void UpstreamFailed(ILogger logger, string name, string @namespace, ForwarderError error, Exception? exception);
+        [LoggerMessage(EventId = LogEvents.UpstreamFailed, Level = LogLevel.Warning, Message = "Forwarding to function {Name}.{Namespace} failed: {Error}")] public static partial void UpstreamFailed(ILogger logger, string name, string @namespace, ForwarderError error, Exception? exception);
 
-        [LoggerMessage(EventId = LogEvents.ClientFailed, Level = LogLevel.Debug, Message = "The caller of {Name}.{Namespace} failed: {Error}")]
-        public static partial void ClientFailed(ILogger logger, string name, string @namespace, ForwarderError error, Exception? exception);
+        [LoggerMessage(EventId = LogEvents.ClientFailed, Level = LogLevel.Debug, Message = "The caller of {Name}.{Namespace} failed: {Error}")] public static partial void ClientFailed(ILogger logger, string name, string @namespace, ForwarderError error, Exception? exception);
 
-        [LoggerMessage(EventId = LogEvents.InvocationCanceled, Level = LogLevel.Debug, Message = "The caller of {Name}.{Namespace} went away: {Error}")]
-        public static partial void Canceled(ILogger logger, string name, string @namespace, ForwarderError error);
+        [LoggerMessage(EventId = LogEvents.InvocationCanceled, Level = LogLevel.Debug, Message = "The caller of {Name}.{Namespace} went away: {Error}")] public static partial void Canceled(ILogger logger, string name, string @namespace, ForwarderError error);
 
-        [LoggerMessage(EventId = LogEvents.ReplicaConnectionRefused, Level = LogLevel.Information, Message = "{Name}.{Namespace}: {Destination} refused the connection (attempt {Attempt}); trying another replica")]
-        public static partial void Retrying(ILogger logger, string name, string @namespace, string destination, int attempt);
+        [LoggerMessage(EventId = LogEvents.ReplicaConnectionRefused, Level = LogLevel.Information, Message = "{Name}.{Namespace}: {Destination} refused the connection (attempt {Attempt}); trying another replica")] public static partial void Retrying(ILogger logger, string name, string @namespace, string destination, int attempt);
     }
 }

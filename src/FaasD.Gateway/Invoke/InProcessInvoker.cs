@@ -165,6 +165,5 @@ internal sealed partial class InProcessInvoker(
     private static InvocationResponse Failed(int status, string reason, TimeSpan duration = default) =>
         new() { StatusCode = status, Reason = reason, Duration = duration };
 
-    [LoggerMessage(EventId = LogEvents.InProcessInvocationFailed, Level = LogLevel.Warning, Message = "In-process call of {Name}.{Namespace} failed: {Reason}")]
-    private static partial void LogUpstreamFailed(ILogger logger, string name, string @namespace, string reason);
+    [LoggerMessage(EventId = LogEvents.InProcessInvocationFailed, Level = LogLevel.Warning, Message = "In-process call of {Name}.{Namespace} failed: {Reason}")] private static partial void LogUpstreamFailed(ILogger logger, string name, string @namespace, string reason);
 }

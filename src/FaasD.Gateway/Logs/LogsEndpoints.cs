@@ -171,7 +171,6 @@ internal sealed partial class LogsEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.LogSourceFailed, Level = LogLevel.Warning, Message = "Reading logs of {Name}.{Namespace} failed")]
-        public static partial void SourceFailed(ILogger logger, string name, string @namespace, Exception exception);
+        [LoggerMessage(EventId = LogEvents.LogSourceFailed, Level = LogLevel.Warning, Message = "Reading logs of {Name}.{Namespace} failed")] public static partial void SourceFailed(ILogger logger, string name, string @namespace, Exception exception);
     }
 }

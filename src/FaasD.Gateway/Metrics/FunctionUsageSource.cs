@@ -31,6 +31,5 @@ internal sealed partial class FunctionUsageSource(IServiceProvider services, ILo
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.UsageUnreadable, Level = LogLevel.Debug, Message = "Usage of {Name}.{Namespace} could not be read: {Reason}")]
-    private static partial void LogUsageUnreadable(ILogger logger, string name, string @namespace, string reason);
+    [LoggerMessage(EventId = LogEvents.UsageUnreadable, Level = LogLevel.Debug, Message = "Usage of {Name}.{Namespace} could not be read: {Reason}")] private static partial void LogUsageUnreadable(ILogger logger, string name, string @namespace, string reason);
 }

@@ -141,8 +141,7 @@ internal sealed partial class PlatformGauges(IFunctionPlatform platform, INamesp
         s_memory.RemoveLabelled(label, ns);
     }
 
-    [LoggerMessage(EventId = LogEvents.MetricsNamespaceSkipped, Level = LogLevel.Debug, Message = "Metrics refresh skipped namespace {Namespace}: {Reason}")]
-    private static partial void LogNamespaceSkipped(ILogger logger, string @namespace, string reason);
+    [LoggerMessage(EventId = LogEvents.MetricsNamespaceSkipped, Level = LogLevel.Debug, Message = "Metrics refresh skipped namespace {Namespace}: {Reason}")] private static partial void LogNamespaceSkipped(ILogger logger, string @namespace, string reason);
 
     private static double LabelNumber(IReadOnlyDictionary<string, string> labels, string key, double fallback) =>
         labels.TryGetValue(key, out var text)

@@ -215,7 +215,6 @@ internal sealed partial class NamespacesEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.NamespaceChanged, Level = LogLevel.Information, Message = "{Action} namespace {Name}")]
-        public static partial void Changed(ILogger logger, string action, string name);
+        [LoggerMessage(EventId = LogEvents.NamespaceChanged, Level = LogLevel.Information, Message = "{Action} namespace {Name}")] public static partial void Changed(ILogger logger, string action, string name);
     }
 }

@@ -110,10 +110,8 @@ internal sealed partial class SecretsEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.SecretWritten, Level = LogLevel.Information, Message = "Wrote secret {Name} in {Namespace}")]
-        public static partial void Written(ILogger logger, string name, string @namespace);
+        [LoggerMessage(EventId = LogEvents.SecretWritten, Level = LogLevel.Information, Message = "Wrote secret {Name} in {Namespace}")] public static partial void Written(ILogger logger, string name, string @namespace);
 
-        [LoggerMessage(EventId = LogEvents.SecretRemoved, Level = LogLevel.Information, Message = "Removed secret {Name} from {Namespace}")]
-        public static partial void Removed(ILogger logger, string name, string @namespace);
+        [LoggerMessage(EventId = LogEvents.SecretRemoved, Level = LogLevel.Information, Message = "Removed secret {Name} from {Namespace}")] public static partial void Removed(ILogger logger, string name, string @namespace);
     }
 }

@@ -174,7 +174,6 @@ public sealed partial class ImageCollector(ContainerdClient containerd, string s
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.UnusedImageRemoved, Level = LogLevel.Information, Message = "Removed unused image {Image} from namespace {Namespace}")]
-        public static partial void Removed(ILogger logger, string image, string @namespace);
+        [LoggerMessage(EventId = LogEvents.UnusedImageRemoved, Level = LogLevel.Information, Message = "Removed unused image {Image} from namespace {Namespace}")] public static partial void Removed(ILogger logger, string image, string @namespace);
     }
 }

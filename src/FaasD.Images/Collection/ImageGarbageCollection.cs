@@ -149,13 +149,10 @@ internal sealed partial class ImageGarbageCollection(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.ImageGcPruned, Level = LogLevel.Information, Message = "Image GC ({Reason}): removed {Count} unused images, {Freed} bytes freed")]
-        public static partial void Pruned(ILogger logger, string reason, int count, long freed);
+        [LoggerMessage(EventId = LogEvents.ImageGcPruned, Level = LogLevel.Information, Message = "Image GC ({Reason}): removed {Count} unused images, {Freed} bytes freed")] public static partial void Pruned(ILogger logger, string reason, int count, long freed);
 
-        [LoggerMessage(EventId = LogEvents.ImageGcStillFull, Level = LogLevel.Warning, Message = "Disk holding {Path} is still {Used:0.0} % full after image GC (low watermark {Low} %): what is left is in use or too young")]
-        public static partial void StillFull(ILogger logger, string path, double used, int low);
+        [LoggerMessage(EventId = LogEvents.ImageGcStillFull, Level = LogLevel.Warning, Message = "Disk holding {Path} is still {Used:0.0} % full after image GC (low watermark {Low} %): what is left is in use or too young")] public static partial void StillFull(ILogger logger, string path, double used, int low);
 
-        [LoggerMessage(EventId = LogEvents.ImageGcFailed, Level = LogLevel.Warning, Message = "Image GC round failed: {Reason}")]
-        public static partial void Failed(ILogger logger, string reason, Exception exception);
+        [LoggerMessage(EventId = LogEvents.ImageGcFailed, Level = LogLevel.Warning, Message = "Image GC round failed: {Reason}")] public static partial void Failed(ILogger logger, string reason, Exception exception);
     }
 }

@@ -90,9 +90,7 @@ internal sealed partial class CniNetworkRunner
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.LogAlreadyDeleted, Level = LogLevel.Debug, Message = "CNI plugin {Plugin} DEL for {ContainerId}: already gone")]
-    private partial void LogAlreadyDeleted(string plugin, string containerId);
+    [LoggerMessage(EventId = LogEvents.LogAlreadyDeleted, Level = LogLevel.Debug, Message = "CNI plugin {Plugin} DEL for {ContainerId}: already gone")] private partial void LogAlreadyDeleted(string plugin, string containerId);
 
-    [LoggerMessage(EventId = LogEvents.LogDeleteFailed, Level = LogLevel.Warning, Message = "CNI plugin {Plugin} DEL for {ContainerId} failed; the other plugins still run")]
-    private partial void LogDeleteFailed(Exception exception, string plugin, string containerId);
+    [LoggerMessage(EventId = LogEvents.LogDeleteFailed, Level = LogLevel.Warning, Message = "CNI plugin {Plugin} DEL for {ContainerId} failed; the other plugins still run")] private partial void LogDeleteFailed(Exception exception, string plugin, string containerId);
 }

@@ -86,13 +86,10 @@ internal sealed partial class CallRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.AsyncCallFinished, Level = LogLevel.Debug, Message = "Async call {CallId} to {Name}.{Namespace} finished with {Status} after {Attempts} attempt(s) in {Milliseconds:0} ms")]
-        public static partial void Finished(ILogger logger, string callId, string name, string @namespace, int status, int attempts, double milliseconds);
+        [LoggerMessage(EventId = LogEvents.AsyncCallFinished, Level = LogLevel.Debug, Message = "Async call {CallId} to {Name}.{Namespace} finished with {Status} after {Attempts} attempt(s) in {Milliseconds:0} ms")] public static partial void Finished(ILogger logger, string callId, string name, string @namespace, int status, int attempts, double milliseconds);
 
-        [LoggerMessage(EventId = LogEvents.AsyncCallRetrying, Level = LogLevel.Information, Message = "Async call {CallId} to {Name}.{Namespace} answered {Status} (attempt {Attempt} of {MaxAttempts}); retrying in {Seconds:0.###} s")]
-        public static partial void Retrying(ILogger logger, string callId, string name, string @namespace, int status, int attempt, int maxAttempts, double seconds);
+        [LoggerMessage(EventId = LogEvents.AsyncCallRetrying, Level = LogLevel.Information, Message = "Async call {CallId} to {Name}.{Namespace} answered {Status} (attempt {Attempt} of {MaxAttempts}); retrying in {Seconds:0.###} s")] public static partial void Retrying(ILogger logger, string callId, string name, string @namespace, int status, int attempt, int maxAttempts, double seconds);
 
-        [LoggerMessage(EventId = LogEvents.AsyncCallBackendFailed, Level = LogLevel.Error, Message = "Async call {CallId}: the queue could not record its outcome ({Reason}); it will run again after a restart")]
-        public static partial void BackendFailed(ILogger logger, string callId, string reason);
+        [LoggerMessage(EventId = LogEvents.AsyncCallBackendFailed, Level = LogLevel.Error, Message = "Async call {CallId}: the queue could not record its outcome ({Reason}); it will run again after a restart")] public static partial void BackendFailed(ILogger logger, string callId, string reason);
     }
 }

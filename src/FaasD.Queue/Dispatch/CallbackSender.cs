@@ -136,13 +136,10 @@ internal sealed partial class CallbackSender : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.CallbackDelivered, Level = LogLevel.Debug, Message = "Callback of {CallId} to {Url} answered {Status}")]
-        public static partial void Delivered(ILogger logger, string callId, string url, int status);
+        [LoggerMessage(EventId = LogEvents.CallbackDelivered, Level = LogLevel.Debug, Message = "Callback of {CallId} to {Url} answered {Status}")] public static partial void Delivered(ILogger logger, string callId, string url, int status);
 
-        [LoggerMessage(EventId = LogEvents.CallbackRetrying, Level = LogLevel.Warning, Message = "Callback of {CallId} to {Url} failed ({Reason}); trying again")]
-        public static partial void Retrying(ILogger logger, string callId, string url, string reason);
+        [LoggerMessage(EventId = LogEvents.CallbackRetrying, Level = LogLevel.Warning, Message = "Callback of {CallId} to {Url} failed ({Reason}); trying again")] public static partial void Retrying(ILogger logger, string callId, string url, string reason);
 
-        [LoggerMessage(EventId = LogEvents.CallbackGaveUp, Level = LogLevel.Error, Message = "Callback of {CallId} to {Url} given up after {Attempts} attempts: {Reason}")]
-        public static partial void GaveUp(ILogger logger, string callId, string url, int attempts, string reason);
+        [LoggerMessage(EventId = LogEvents.CallbackGaveUp, Level = LogLevel.Error, Message = "Callback of {CallId} to {Url} given up after {Attempts} attempts: {Reason}")] public static partial void GaveUp(ILogger logger, string callId, string url, int attempts, string reason);
     }
 }

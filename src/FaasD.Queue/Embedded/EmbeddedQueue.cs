@@ -158,19 +158,14 @@ internal sealed partial class EmbeddedQueue(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.QueueOpened, Level = LogLevel.Information, Message = "Async queue: embedded log in {Directory}, {Pending} call(s) to run from before, {Segments} segment(s)")]
-        public static partial void Opened(ILogger logger, string directory, int pending, int segments);
+        [LoggerMessage(EventId = LogEvents.QueueOpened, Level = LogLevel.Information, Message = "Async queue: embedded log in {Directory}, {Pending} call(s) to run from before, {Segments} segment(s)")] public static partial void Opened(ILogger logger, string directory, int pending, int segments);
 
-        [LoggerMessage(EventId = LogEvents.QueueTornTail, Level = LogLevel.Warning, Message = "Async queue: cut {Bytes} bytes of a record torn by a crash or power loss from the log in {Directory} (that call was never acknowledged)")]
-        public static partial void TornTail(ILogger logger, long bytes, string directory);
+        [LoggerMessage(EventId = LogEvents.QueueTornTail, Level = LogLevel.Warning, Message = "Async queue: cut {Bytes} bytes of a record torn by a crash or power loss from the log in {Directory} (that call was never acknowledged)")] public static partial void TornTail(ILogger logger, long bytes, string directory);
 
-        [LoggerMessage(EventId = LogEvents.QueueRecordUnreadable, Level = LogLevel.Error, Message = "Async queue: record {Sequence} is not a readable call; dropped")]
-        public static partial void Unreadable(ILogger logger, long sequence);
+        [LoggerMessage(EventId = LogEvents.QueueRecordUnreadable, Level = LogLevel.Error, Message = "Async queue: record {Sequence} is not a readable call; dropped")] public static partial void Unreadable(ILogger logger, long sequence);
 
-        [LoggerMessage(EventId = LogEvents.QueueOpenFailed, Level = LogLevel.Error, Message = "Async queue: cannot open the log in {Directory}: {Reason}; async calls answer 503")]
-        public static partial void OpenFailed(ILogger logger, string directory, string reason);
+        [LoggerMessage(EventId = LogEvents.QueueOpenFailed, Level = LogLevel.Error, Message = "Async queue: cannot open the log in {Directory}: {Reason}; async calls answer 503")] public static partial void OpenFailed(ILogger logger, string directory, string reason);
 
-        [LoggerMessage(EventId = LogEvents.QueueWriteFailed, Level = LogLevel.Error, Message = "Async queue: call {CallId} could not be written: {Reason}")]
-        public static partial void WriteFailed(ILogger logger, string callId, string reason);
+        [LoggerMessage(EventId = LogEvents.QueueWriteFailed, Level = LogLevel.Error, Message = "Async queue: call {CallId} could not be written: {Reason}")] public static partial void WriteFailed(ILogger logger, string callId, string reason);
     }
 }

@@ -318,19 +318,14 @@ internal sealed partial class JetStreamQueue(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.JetStreamConnected, Level = LogLevel.Information, Message = "Async queue: NATS JetStream at {Url}, stream {Stream}, consumer {Consumer}")]
-        public static partial void Connected(ILogger logger, string url, string stream, string consumer);
+        [LoggerMessage(EventId = LogEvents.JetStreamConnected, Level = LogLevel.Information, Message = "Async queue: NATS JetStream at {Url}, stream {Stream}, consumer {Consumer}")] public static partial void Connected(ILogger logger, string url, string stream, string consumer);
 
-        [LoggerMessage(EventId = LogEvents.JetStreamConsumeFailed, Level = LogLevel.Warning, Message = "Async queue: NATS JetStream at {Url} failed ({Reason}); connecting again")]
-        public static partial void ConsumeFailed(ILogger logger, string url, string reason);
+        [LoggerMessage(EventId = LogEvents.JetStreamConsumeFailed, Level = LogLevel.Warning, Message = "Async queue: NATS JetStream at {Url} failed ({Reason}); connecting again")] public static partial void ConsumeFailed(ILogger logger, string url, string reason);
 
-        [LoggerMessage(EventId = LogEvents.JetStreamPublishFailed, Level = LogLevel.Warning, Message = "Async queue: a call could not be published to JetStream: {Reason}")]
-        public static partial void PublishFailed(ILogger logger, string reason);
+        [LoggerMessage(EventId = LogEvents.JetStreamPublishFailed, Level = LogLevel.Warning, Message = "Async queue: a call could not be published to JetStream: {Reason}")] public static partial void PublishFailed(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = LogEvents.JetStreamMessageUnreadable, Level = LogLevel.Error, Message = "Async queue: message on {Subject} is not a readable call; terminated")]
-        public static partial void Unreadable(ILogger logger, string subject);
+        [LoggerMessage(EventId = LogEvents.JetStreamMessageUnreadable, Level = LogLevel.Error, Message = "Async queue: message on {Subject} is not a readable call; terminated")] public static partial void Unreadable(ILogger logger, string subject);
 
-        [LoggerMessage(EventId = LogEvents.JetStreamHeartbeatFailed, Level = LogLevel.Warning, Message = "Async queue: progress heartbeat of {CallId} failed: {Reason}")]
-        public static partial void HeartbeatFailed(ILogger logger, string callId, string reason);
+        [LoggerMessage(EventId = LogEvents.JetStreamHeartbeatFailed, Level = LogLevel.Warning, Message = "Async queue: progress heartbeat of {CallId} failed: {Reason}")] public static partial void HeartbeatFailed(ILogger logger, string callId, string reason);
     }
 }

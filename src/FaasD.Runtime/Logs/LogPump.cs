@@ -282,7 +282,6 @@ internal sealed partial class LogPump : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.ReadFailed, Level = LogLevel.Warning, Message = "Could not read function output file {Path}")]
-        public static partial void ReadFailed(ILogger logger, string path, Exception exception);
+        [LoggerMessage(EventId = LogEvents.ReadFailed, Level = LogLevel.Warning, Message = "Could not read function output file {Path}")] public static partial void ReadFailed(ILogger logger, string path, Exception exception);
     }
 }

@@ -219,20 +219,15 @@ internal sealed partial class CronScheduler(TriggerDispatcher dispatcher, TimePr
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.CronScheduled, Level = LogLevel.Information, Message = "Cron: {Function} scheduled \"{Schedule}\", next run {Next}")]
-        public static partial void Scheduled(ILogger logger, string function, string schedule, DateTimeOffset? next);
+        [LoggerMessage(EventId = LogEvents.CronScheduled, Level = LogLevel.Information, Message = "Cron: {Function} scheduled \"{Schedule}\", next run {Next}")] public static partial void Scheduled(ILogger logger, string function, string schedule, DateTimeOffset? next);
 
-        [LoggerMessage(EventId = LogEvents.CronUnscheduled, Level = LogLevel.Information, Message = "Cron: {Function} no longer scheduled")]
-        public static partial void Unscheduled(ILogger logger, string function);
+        [LoggerMessage(EventId = LogEvents.CronUnscheduled, Level = LogLevel.Information, Message = "Cron: {Function} no longer scheduled")] public static partial void Unscheduled(ILogger logger, string function);
 
-        [LoggerMessage(EventId = LogEvents.CronFiring, Level = LogLevel.Debug, Message = "Cron: running {Function} scheduled at {Scheduled} ({LateMilliseconds:0.0} ms late)")]
-        public static partial void Firing(ILogger logger, string function, DateTimeOffset scheduled, double lateMilliseconds);
+        [LoggerMessage(EventId = LogEvents.CronFiring, Level = LogLevel.Debug, Message = "Cron: running {Function} scheduled at {Scheduled} ({LateMilliseconds:0.0} ms late)")] public static partial void Firing(ILogger logger, string function, DateTimeOffset scheduled, double lateMilliseconds);
 
-        [LoggerMessage(EventId = LogEvents.CronSkippedOverlap, Level = LogLevel.Warning, Message = "Cron: run of {Function} skipped, {InFlight} previous run(s) still in flight (annotation faasd.cron.overlap=true allows overlap)")]
-        public static partial void SkippedOverlap(ILogger logger, string function, int inFlight);
+        [LoggerMessage(EventId = LogEvents.CronSkippedOverlap, Level = LogLevel.Warning, Message = "Cron: run of {Function} skipped, {InFlight} previous run(s) still in flight (annotation faasd.cron.overlap=true allows overlap)")] public static partial void SkippedOverlap(ILogger logger, string function, int inFlight);
 
-        [LoggerMessage(EventId = LogEvents.CronRunFailed, Level = LogLevel.Warning, Message = "Cron: run of {Function} answered {Status}: {Reason}")]
-        public static partial void RunFailed(ILogger logger, string function, int status, string reason);
+        [LoggerMessage(EventId = LogEvents.CronRunFailed, Level = LogLevel.Warning, Message = "Cron: run of {Function} answered {Status}: {Reason}")] public static partial void RunFailed(ILogger logger, string function, int status, string reason);
     }
 }
 

@@ -65,8 +65,7 @@ internal sealed partial class TriggerDispatcher
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.TriggerNoQueue, Level = LogLevel.Warning, Message = "{Function} asks for asynchronous trigger calls but this daemon has no async queue; calling it synchronously")]
-        public static partial void NoQueue(ILogger logger, string function);
+        [LoggerMessage(EventId = LogEvents.TriggerNoQueue, Level = LogLevel.Warning, Message = "{Function} asks for asynchronous trigger calls but this daemon has no async queue; calling it synchronously")] public static partial void NoQueue(ILogger logger, string function);
     }
 }
 

@@ -123,11 +123,9 @@ internal sealed partial class NatsTopicRouter : IHostedService, ITriggerEngine, 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.NatsConnected, Level = LogLevel.Information, Message = "NATS: connected to {Url}")]
-        public static partial void Connected(ILogger logger, string url);
+        [LoggerMessage(EventId = LogEvents.NatsConnected, Level = LogLevel.Information, Message = "NATS: connected to {Url}")] public static partial void Connected(ILogger logger, string url);
 
-        [LoggerMessage(EventId = LogEvents.NatsDisconnected, Level = LogLevel.Warning, Message = "NATS: disconnected from {Url}; reconnecting")]
-        public static partial void Disconnected(ILogger logger, string url);
+        [LoggerMessage(EventId = LogEvents.NatsDisconnected, Level = LogLevel.Warning, Message = "NATS: disconnected from {Url}; reconnecting")] public static partial void Disconnected(ILogger logger, string url);
     }
 }
 

@@ -135,22 +135,16 @@ internal sealed partial class TopicSubscription
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.NatsSubscribed, Level = LogLevel.Information, Message = "NATS: {Function} subscribed to {Subject} in queue group {Group}")]
-        public static partial void Subscribed(ILogger logger, string function, string subject, string group);
+        [LoggerMessage(EventId = LogEvents.NatsSubscribed, Level = LogLevel.Information, Message = "NATS: {Function} subscribed to {Subject} in queue group {Group}")] public static partial void Subscribed(ILogger logger, string function, string subject, string group);
 
-        [LoggerMessage(EventId = LogEvents.NatsUnsubscribed, Level = LogLevel.Information, Message = "NATS: {Function} unsubscribed from {Subject}")]
-        public static partial void Unsubscribed(ILogger logger, string function, string subject);
+        [LoggerMessage(EventId = LogEvents.NatsUnsubscribed, Level = LogLevel.Information, Message = "NATS: {Function} unsubscribed from {Subject}")] public static partial void Unsubscribed(ILogger logger, string function, string subject);
 
-        [LoggerMessage(EventId = LogEvents.NatsSubscribeFailed, Level = LogLevel.Warning, Message = "NATS: subscribing {Function} to {Subject} failed, retrying: {Reason}")]
-        public static partial void SubscribeFailed(ILogger logger, string function, string subject, string reason);
+        [LoggerMessage(EventId = LogEvents.NatsSubscribeFailed, Level = LogLevel.Warning, Message = "NATS: subscribing {Function} to {Subject} failed, retrying: {Reason}")] public static partial void SubscribeFailed(ILogger logger, string function, string subject, string reason);
 
-        [LoggerMessage(EventId = LogEvents.NatsSubscriptionEnded, Level = LogLevel.Warning, Message = "NATS: subscription of {Function} to {Subject} ended; subscribing again")]
-        public static partial void SubscriptionEnded(ILogger logger, string function, string subject);
+        [LoggerMessage(EventId = LogEvents.NatsSubscriptionEnded, Level = LogLevel.Warning, Message = "NATS: subscription of {Function} to {Subject} ended; subscribing again")] public static partial void SubscriptionEnded(ILogger logger, string function, string subject);
 
-        [LoggerMessage(EventId = LogEvents.NatsCallFailed, Level = LogLevel.Warning, Message = "NATS: message on {Subject} to {Function} answered {Status}: {Reason}")]
-        public static partial void CallFailed(ILogger logger, string function, string subject, int status, string reason);
+        [LoggerMessage(EventId = LogEvents.NatsCallFailed, Level = LogLevel.Warning, Message = "NATS: message on {Subject} to {Function} answered {Status}: {Reason}")] public static partial void CallFailed(ILogger logger, string function, string subject, int status, string reason);
 
-        [LoggerMessage(EventId = LogEvents.NatsReplyFailed, Level = LogLevel.Warning, Message = "NATS: reply of {Function} (subscribed to {Subject}) not sent: {Reason}")]
-        public static partial void ReplyFailed(ILogger logger, string function, string subject, string reason);
+        [LoggerMessage(EventId = LogEvents.NatsReplyFailed, Level = LogLevel.Warning, Message = "NATS: reply of {Function} (subscribed to {Subject}) not sent: {Reason}")] public static partial void ReplyFailed(ILogger logger, string function, string subject, string reason);
     }
 }

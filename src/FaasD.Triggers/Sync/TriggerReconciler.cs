@@ -108,10 +108,8 @@ internal sealed partial class TriggerReconciler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.TriggerResyncFailed, Level = LogLevel.Warning, Message = "Triggers: listing functions failed, keeping the current triggers: {Reason}")]
-        public static partial void ResyncFailed(ILogger logger, string reason);
+        [LoggerMessage(EventId = LogEvents.TriggerResyncFailed, Level = LogLevel.Warning, Message = "Triggers: listing functions failed, keeping the current triggers: {Reason}")] public static partial void ResyncFailed(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = LogEvents.TriggerAnnotationsInvalid, Level = LogLevel.Warning, Message = "Triggers: {Function} has no triggers, its annotations are invalid: {Reason}")]
-        public static partial void InvalidAnnotations(ILogger logger, string function, string reason);
+        [LoggerMessage(EventId = LogEvents.TriggerAnnotationsInvalid, Level = LogLevel.Warning, Message = "Triggers: {Function} has no triggers, its annotations are invalid: {Reason}")] public static partial void InvalidAnnotations(ILogger logger, string function, string reason);
     }
 }

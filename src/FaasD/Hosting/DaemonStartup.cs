@@ -102,23 +102,17 @@ internal sealed partial class DaemonStartup(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.ConnectedToContainerd, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")]
-        public static partial void Containerd(ILogger logger, string version, string socket);
+        [LoggerMessage(EventId = LogEvents.ConnectedToContainerd, Level = LogLevel.Information, Message = "Connected to containerd {Version} at {Socket}")] public static partial void Containerd(ILogger logger, string version, string socket);
 
-        [LoggerMessage(EventId = LogEvents.WaitingForContainerd, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")]
-        public static partial void WaitingForContainerd(ILogger logger, string socket);
+        [LoggerMessage(EventId = LogEvents.WaitingForContainerd, Level = LogLevel.Warning, Message = "Waiting for containerd at {Socket}")] public static partial void WaitingForContainerd(ILogger logger, string socket);
 
-        [LoggerMessage(EventId = LogEvents.ComposeRefused, Level = LogLevel.Error, Message = "docker-compose services not started: {Reason}")]
-        public static partial void ComposeRefused(ILogger logger, string reason);
+        [LoggerMessage(EventId = LogEvents.ComposeRefused, Level = LogLevel.Error, Message = "docker-compose services not started: {Reason}")] public static partial void ComposeRefused(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = LogEvents.ComposeIncomplete, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")]
-        public static partial void ComposeIncomplete(ILogger logger, string services);
+        [LoggerMessage(EventId = LogEvents.ComposeIncomplete, Level = LogLevel.Error, Message = "docker-compose services that failed to start: {Services}")] public static partial void ComposeIncomplete(ILogger logger, string services);
 
-        [LoggerMessage(EventId = LogEvents.StaleLeasesDeleted, Level = LogLevel.Information, Message = "Deleted {Count} leases left by a FaasD process that no longer runs")]
-        public static partial void StaleLeases(ILogger logger, int count);
+        [LoggerMessage(EventId = LogEvents.StaleLeasesDeleted, Level = LogLevel.Information, Message = "Deleted {Count} leases left by a FaasD process that no longer runs")] public static partial void StaleLeases(ILogger logger, int count);
 
-        [LoggerMessage(EventId = LogEvents.Recovered, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")]
-        public static partial void Recovered(ILogger logger, string summary, double milliseconds);
+        [LoggerMessage(EventId = LogEvents.Recovered, Level = LogLevel.Information, Message = "Recovered functions from containerd: {Summary} in {Milliseconds:0} ms")] public static partial void Recovered(ILogger logger, string summary, double milliseconds);
     }
 }
 

@@ -175,16 +175,12 @@ public sealed partial class Installer
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.Installed, Level = LogLevel.Information, Message = "Installed {Path}")]
-        public static partial void Installed(ILogger logger, string path);
+        [LoggerMessage(EventId = LogEvents.Installed, Level = LogLevel.Information, Message = "Installed {Path}")] public static partial void Installed(ILogger logger, string path);
 
-        [LoggerMessage(EventId = LogEvents.BinaryAlreadyInPlace, Level = LogLevel.Information, Message = "{Path} is the running binary already; not copied")]
-        public static partial void BinaryAlreadyInPlace(ILogger logger, string path);
+        [LoggerMessage(EventId = LogEvents.BinaryAlreadyInPlace, Level = LogLevel.Information, Message = "{Path} is the running binary already; not copied")] public static partial void BinaryAlreadyInPlace(ILogger logger, string path);
 
-        [LoggerMessage(EventId = LogEvents.UnitState, Level = LogLevel.Information, Message = "{Unit} is {State}")]
-        public static partial void UnitState(ILogger logger, string unit, string state);
+        [LoggerMessage(EventId = LogEvents.UnitState, Level = LogLevel.Information, Message = "{Unit} is {State}")] public static partial void UnitState(ILogger logger, string unit, string state);
 
-        [LoggerMessage(EventId = LogEvents.SystemdJobFinished, Level = LogLevel.Information, Message = "{Unit}: job {Job} finished: {Result}")]
-        public static partial void JobFinished(ILogger logger, string unit, string job, string result);
+        [LoggerMessage(EventId = LogEvents.SystemdJobFinished, Level = LogLevel.Information, Message = "{Unit}: job {Job} finished: {Result}")] public static partial void JobFinished(ILogger logger, string unit, string job, string result);
     }
 }

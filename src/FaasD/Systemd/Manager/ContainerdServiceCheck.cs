@@ -55,7 +55,6 @@ public sealed partial class ContainerdServiceCheck
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.ContainerdCheckFailed, Level = LogLevel.Warning, Message = "Could not ask systemd whether containerd.service is active")]
-        public static partial void CheckFailed(ILogger logger, Exception exception);
+        [LoggerMessage(EventId = LogEvents.ContainerdCheckFailed, Level = LogLevel.Warning, Message = "Could not ask systemd whether containerd.service is active")] public static partial void CheckFailed(ILogger logger, Exception exception);
     }
 }

@@ -96,16 +96,12 @@ internal static partial class SystemdBus
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.SystemdViaSystemBus, Level = LogLevel.Information, Message = "Talking to systemd over the system bus at {Address}")]
-        public static partial void ViaSystemBus(ILogger logger, string address);
+        [LoggerMessage(EventId = LogEvents.SystemdViaSystemBus, Level = LogLevel.Information, Message = "Talking to systemd over the system bus at {Address}")] public static partial void ViaSystemBus(ILogger logger, string address);
 
-        [LoggerMessage(EventId = LogEvents.SystemBusUnavailable, Level = LogLevel.Information, Message = "System bus at {Address} unavailable ({Reason}): falling back to systemd's private socket")]
-        public static partial void SystemBusUnavailable(ILogger logger, string address, string reason);
+        [LoggerMessage(EventId = LogEvents.SystemBusUnavailable, Level = LogLevel.Information, Message = "System bus at {Address} unavailable ({Reason}): falling back to systemd's private socket")] public static partial void SystemBusUnavailable(ILogger logger, string address, string reason);
 
-        [LoggerMessage(EventId = LogEvents.SystemdViaPrivateSocket, Level = LogLevel.Information, Message = "Talking to systemd over its private socket {Path}")]
-        public static partial void ViaPrivateSocket(ILogger logger, string path);
+        [LoggerMessage(EventId = LogEvents.SystemdViaPrivateSocket, Level = LogLevel.Information, Message = "Talking to systemd over its private socket {Path}")] public static partial void ViaPrivateSocket(ILogger logger, string path);
 
-        [LoggerMessage(EventId = LogEvents.SystemdHandshakeStalled, Level = LogLevel.Warning, Message = "{Address}: the D-Bus handshake did not complete within {Seconds} s (attempt {Attempt} of {Attempts}); connecting again")]
-        public static partial void HandshakeStalled(ILogger logger, string address, double seconds, int attempt, int attempts);
+        [LoggerMessage(EventId = LogEvents.SystemdHandshakeStalled, Level = LogLevel.Warning, Message = "{Address}: the D-Bus handshake did not complete within {Seconds} s (attempt {Attempt} of {Attempts}); connecting again")] public static partial void HandshakeStalled(ILogger logger, string address, double seconds, int attempt, int attempts);
     }
 }

@@ -86,10 +86,8 @@ public sealed partial class SystemdWatchdog : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.WatchdogUnhealthy, Level = LogLevel.Warning, Message = "Health check failed: not pinging the systemd watchdog; systemd restarts faasd if this lasts {Timeout}")]
-        public static partial void Unhealthy(ILogger logger, TimeSpan timeout);
+        [LoggerMessage(EventId = LogEvents.WatchdogUnhealthy, Level = LogLevel.Warning, Message = "Health check failed: not pinging the systemd watchdog; systemd restarts faasd if this lasts {Timeout}")] public static partial void Unhealthy(ILogger logger, TimeSpan timeout);
 
-        [LoggerMessage(EventId = LogEvents.WatchdogHealthCheckFailed, Level = LogLevel.Warning, Message = "Health check threw")]
-        public static partial void HealthCheckFailed(ILogger logger, Exception exception);
+        [LoggerMessage(EventId = LogEvents.WatchdogHealthCheckFailed, Level = LogLevel.Warning, Message = "Health check threw")] public static partial void HealthCheckFailed(ILogger logger, Exception exception);
     }
 }

@@ -21,11 +21,15 @@ internal sealed record DaemonProcessOptions
     public string? Bridge { get; init; }
     public string? Subnet { get; init; }
     public IReadOnlyList<string>? ExtraArgs { get; init; }
+
+    /// <summary>The program (and its first arguments) that runs faasd, e.g. qemu-user and an arm64 binary; default: see StartAsync.</summary>
+    public IReadOnlyList<string>? Command { get; init; }
 }
 
 internal sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyList<string>? _command;
     private Process? _process;
 
     public DaemonProcess(string? stateDir = null, IReadOnlyDictionary<string, string>? extraEnv = null)
@@ -40,6 +44,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         ExtraEnv = options.ExtraEnv ?? new Dictionary<string, string>();
         ContainerdSocket = options.ContainerdSocket ?? TestEnvironment.ContainerdSocket;
         ExtraArgs = options.ExtraArgs ?? [];
+        _command = options.Command;
         Port = FreePort();
         MetricsPort = FreePort();
         CniDir = options.CniDir ?? Path.Combine(StateDir, "cni");
@@ -108,15 +113,16 @@ internal sealed class DaemonProcess : IAsyncDisposable
     {
         // FAASD_TEST_BINARY runs the suite against a published (NativeAOT) faasd instead of the build's faasd.dll.
         var native = Environment.GetEnvironmentVariable("FAASD_TEST_BINARY") is { Length: > 0 } binary ? binary : null;
-        var info = new ProcessStartInfo(native ?? "dotnet")
+        IReadOnlyList<string> command = _command ?? (native is null ? ["dotnet", Path.Combine(AppContext.BaseDirectory, "faasd.dll")] : [native]);
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (native is null)
+        foreach (var arg in command.Skip(1))
         {
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "faasd.dll"));
+            info.ArgumentList.Add(arg);
         }
 
         string[] args =

@@ -45,10 +45,11 @@ internal sealed partial class HttpVersionGuard(ConnectionDelegate next, KestrelS
         var seen = false;
 
         // Bounded like Kestrel's own header read, so a client that never finishes its first line is cut off here
-        // rather than held; the one token source per connection is the price of the bound.
-        using (var bound = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        // rather than held; the one token source per connection is the price of the bound. Not linked to
+        // ConnectionClosed: the socket transport fires that when the client half-closes (FIN after its request),
+        // which must still be read and answered; a hang-up completes the input and a server abort fails the read.
+        using (var bound = new CancellationTokenSource(limits.RequestHeadersTimeout))
         {
-            bound.CancelAfter(limits.RequestHeadersTimeout);
             while (true)
             {
                 ReadResult result;
@@ -56,7 +57,7 @@ internal sealed partial class HttpVersionGuard(ConnectionDelegate next, KestrelS
                 {
                     result = await input.ReadAsync(bound.Token);
                 }
-                catch (OperationCanceledException) when (bound.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested)
+                catch (OperationCanceledException) when (bound.IsCancellationRequested)
                 {
                     // Like Kestrel: 408 to a request begun too slowly; a connection that never sent a byte just closes.
                     Log.FirstLineTimedOut(logger, connection.ConnectionId, limits.RequestHeadersTimeout);
@@ -69,7 +70,7 @@ internal sealed partial class HttpVersionGuard(ConnectionDelegate next, KestrelS
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or IOException)
                 {
-                    return; // the client hung up or the server is stopping: there is no one to answer
+                    return; // the connection was reset or aborted (server stopping): there is no one to answer
                 }
 
                 buffer = result.Buffer;
@@ -160,7 +161,9 @@ internal sealed partial class HttpVersionGuard(ConnectionDelegate next, KestrelS
     {
         try
         {
-            await connection.Transport.Output.WriteAsync(answer, connection.ConnectionClosed);
+            // No token: a few hundred bytes never wait on the output pipe's backpressure, and ConnectionClosed is
+            // already cancelled when the client half-closed after its request, which would drop the answer.
+            await connection.Transport.Output.WriteAsync(answer, CancellationToken.None);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {

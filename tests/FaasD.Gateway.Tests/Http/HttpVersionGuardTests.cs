@@ -39,6 +39,22 @@ internal sealed class HttpVersionGuardTests
         });
     }
 
+    [Test]
+    public async Task A_client_that_half_closes_after_an_unknown_version_still_gets_the_400()
+    {
+        // Kestrel's socket transport fires ConnectionClosed on the client's FIN, so neither the read nor the answer
+        // may hang on it. The guard starts late here, as on a busy daemon, so the FIN is in before its first read.
+        await using var server = await GuardedServer.StartAsync(guard: true, lateBy: TimeSpan.FromMilliseconds(50));
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            statuses.Add((await ExchangeAsync(server.Port, ["GET / HTTP/9.9\r\nHost: x\r\n\r\n"], shutdownSend: true)).Status);
+        }
+
+        Assert.That(statuses, Is.All.EqualTo(400));
+    }
+
     [TestCase("GET / HTTP/2.0")]
     [TestCase("GET / http/1.1")]
     [TestCase("GET / HTTP/1.1 ")]
@@ -220,16 +236,20 @@ internal sealed class HttpVersionGuardTests
         return count;
     }
 
-    /// <summary>Sends <paramref name="writes"/> 30 ms apart, then reads until the server closes (or <see cref="Patience"/>).</summary>
+    /// <summary>Sends <paramref name="writes"/> 30 ms apart (and half-closes right after the last, if asked), then reads until the server closes (or <see cref="Patience"/>).</summary>
     private static async Task<Answer> ExchangeAsync(int port, IReadOnlyList<string> writes, bool shutdownSend = false)
     {
         using var bound = new CancellationTokenSource(Patience);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, port, bound.Token);
-        foreach (var write in writes)
+        for (var i = 0; i < writes.Count; i++)
         {
-            await socket.SendAsync(Encoding.Latin1.GetBytes(write), bound.Token);
-            await Task.Delay(30, bound.Token);
+            if (i > 0)
+            {
+                await Task.Delay(30, bound.Token);
+            }
+
+            await socket.SendAsync(Encoding.Latin1.GetBytes(writes[i]), bound.Token);
         }
 
         if (shutdownSend)
@@ -284,7 +304,7 @@ internal sealed class HttpVersionGuardTests
 
         public int Connections => Volatile.Read(ref _connections);
 
-        public static async Task<GuardedServer> StartAsync(bool guard)
+        public static async Task<GuardedServer> StartAsync(bool guard, TimeSpan lateBy = default)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
@@ -300,6 +320,15 @@ internal sealed class HttpVersionGuardTests
                         Interlocked.Increment(ref server!._connections);
                         return next(connection);
                     });
+                    if (lateBy > TimeSpan.Zero)
+                    {
+                        listen.Use(next => async connection =>
+                        {
+                            await Task.Delay(lateBy);
+                            await next(connection);
+                        });
+                    }
+
                     if (guard)
                     {
                         listen.UseHttpVersionGuard();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
@@ -45,17 +46,24 @@ internal sealed partial class HttpVersionGuard(ConnectionDelegate next, KestrelS
         var seen = false;
 
         // Bounded like Kestrel's own header read, so a client that never finishes its first line is cut off here
-        // rather than held; the one token source per connection is the price of the bound. Not linked to
+        // rather than held, and ended when the server asks its connections to close (stopping), which would
+        // otherwise wait for the bound; the one token source per connection is the price. Not linked to
         // ConnectionClosed: the socket transport fires that when the client half-closes (FIN after its request),
-        // which must still be read and answered; a hang-up completes the input and a server abort fails the read.
-        using (var bound = new CancellationTokenSource(limits.RequestHeadersTimeout))
+        // which must still be read and answered; a hang-up completes the input and an abort fails the read.
+        var stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        using (var bound = CancellationTokenSource.CreateLinkedTokenSource(stopping))
         {
+            bound.CancelAfter(limits.RequestHeadersTimeout);
             while (true)
             {
                 ReadResult result;
                 try
                 {
                     result = await input.ReadAsync(bound.Token);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return; // the server is stopping: close, as Kestrel closes a connection between requests
                 }
                 catch (OperationCanceledException) when (bound.IsCancellationRequested)
                 {
@@ -101,7 +109,7 @@ internal sealed partial class HttpVersionGuard(ConnectionDelegate next, KestrelS
         await next(connection);
     }
 
-    /// <summary>Judges the first request line in <paramref name="buffer"/>; never allocates.</summary>
+    /// <summary>Judges the first request line in <paramref name="buffer"/>; allocates nothing (a line across two blocks borrows a pooled array).</summary>
     internal static Verdict Inspect(in ReadOnlySequence<byte> buffer, int maxRequestLine)
     {
         var reader = new SequenceReader<byte>(buffer);

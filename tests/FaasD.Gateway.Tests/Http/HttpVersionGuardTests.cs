@@ -160,6 +160,23 @@ internal sealed class HttpVersionGuardTests
         });
     }
 
+    [Test]
+    public async Task A_server_stopping_does_not_wait_for_a_first_line_the_guard_is_waiting_for()
+    {
+        // Kestrel asks open connections to close when the daemon stops; one still in the guard closes at once
+        // instead of holding the shutdown until its headers timeout (30 s here).
+        var server = await GuardedServer.StartAsync(guard: true, headersTimeout: TimeSpan.FromSeconds(30));
+        using var idle = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await idle.ConnectAsync(IPAddress.Loopback, server.Port);
+        await idle.SendAsync("GET / HT"u8.ToArray());
+        await Task.Delay(100);
+        var clock = Stopwatch.StartNew();
+
+        await server.DisposeAsync();
+
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
     [TestCase(20_000, true)]
     [TestCase(20_000, false)]
     public async Task A_first_line_longer_than_Kestrels_limit_is_left_to_Kestrel(int length, bool withLineEnd)
@@ -304,7 +321,7 @@ internal sealed class HttpVersionGuardTests
 
         public int Connections => Volatile.Read(ref _connections);
 
-        public static async Task<GuardedServer> StartAsync(bool guard, TimeSpan lateBy = default)
+        public static async Task<GuardedServer> StartAsync(bool guard, TimeSpan lateBy = default, TimeSpan? headersTimeout = null)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
@@ -312,7 +329,7 @@ internal sealed class HttpVersionGuardTests
             builder.WebHost.UseKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
-                kestrel.Limits.RequestHeadersTimeout = HeadersTimeout;
+                kestrel.Limits.RequestHeadersTimeout = headersTimeout ?? HeadersTimeout;
                 kestrel.Listen(IPAddress.Loopback, 0, listen =>
                 {
                     listen.Use(next => connection =>

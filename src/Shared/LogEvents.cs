@@ -33,6 +33,9 @@ internal static class LogEvents
     public const int InvocationCanceled = 603;
     // Gateway/Invoke/InProcessInvoker.cs
     public const int InProcessInvocationFailed = 610;
+    // Gateway/Http/HttpVersionGuard.cs
+    public const int UnsupportedHttpVersion = 700;
+    public const int FirstRequestLineTimedOut = 701;
 
     // ── FaasD (1000–1099): the host (faasd up); its Systemd folder has 7400–7499 and 9000–9099 below
     // Hosting/DaemonStartup.cs

@@ -45,10 +45,11 @@ internal static class UpCommand
                 kestrel.AddServerHeader = false;
                 kestrel.Limits.MaxRequestHeadersTotalSize = (int)Math.Min(settings.MaxRequestHeaderSize, int.MaxValue);
                 kestrel.Limits.RequestHeadersTimeout = settings.RequestHeadersTimeout;
-                kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port);
+                // Both listeners answer an unknown HTTP version in the first request line with 400, not Kestrel's 505.
+                kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port, listen => listen.UseHttpVersionGuard());
                 if (settings.MetricsPort > 0)
                 {
-                    kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.MetricsPort);
+                    kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.MetricsPort, listen => listen.UseHttpVersionGuard());
                 }
             });
             builder.Logging.ClearProviders();

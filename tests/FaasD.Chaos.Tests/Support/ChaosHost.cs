@@ -37,7 +37,11 @@ internal sealed class ChaosHost : IAsyncDisposable
 
     public IReadOnlyList<string> Functions => [.. Enumerable.Range(0, FunctionCount).Select(i => $"{Prefix}-f{i}")];
 
-    public static async Task<ChaosHost> StartAsync(IReadOnlyList<string>? extraArgs = null, string? stateDir = null)
+    /// <summary>
+    /// Starts containerd and the daemon. Image GC is off unless <paramref name="imageGc"/>: the chaos tests count
+    /// what is left behind; when on, it measures the disk of the private containerd's root.
+    /// </summary>
+    public static async Task<ChaosHost> StartAsync(IReadOnlyList<string>? extraArgs = null, string? stateDir = null, bool imageGc = false)
     {
         TestEnvironment.RequireContainerd();
         var image = await TestImages.BusyboxHttpdAsync();
@@ -49,7 +53,9 @@ internal sealed class ChaosHost : IAsyncDisposable
             NetworkName = NetworkName,
             Bridge = Bridge,
             Subnet = Subnet,
-            ExtraArgs = [.. extraArgs ?? [], "--image-gc", "false"],
+            ExtraArgs = imageGc
+                ? [.. extraArgs ?? [], "--containerd-root", containerd.RootPath]
+                : [.. extraArgs ?? [], "--image-gc", "false"],
         });
         var host = new ChaosHost(containerd, daemon, image);
         await daemon.StartAsync();

@@ -6,6 +6,9 @@ namespace FaasD.Chaos.Tests.Support;
 /// <summary>What HttpClient cannot send: broken request lines and headers, and clients that send their headers too slowly.</summary>
 internal static class RawClients
 {
+    /// <summary>The index of the request line naming an unknown protocol version (HTTP/9.9).</summary>
+    public const int UnknownVersionIndex = 1;
+
     private static readonly string[] BrokenRequests =
     [
         "GET\r\n\r\n",

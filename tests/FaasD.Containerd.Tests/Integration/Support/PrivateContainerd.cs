@@ -23,6 +23,9 @@ internal sealed class PrivateContainerd : IAsyncDisposable
 
     public string SocketPath { get; }
 
+    /// <summary>containerd's root directory (content and snapshots): where a daemon's image GC measures disk use.</summary>
+    public string RootPath => Path.Combine(_directory, "root");
+
     private string ConfigPath => Path.Combine(_directory, "config.toml");
 
     private string LogPath => Path.Combine(_directory, "containerd.log");
@@ -105,7 +108,7 @@ internal sealed class PrivateContainerd : IAsyncDisposable
 
     private string Config() => $"""
         version = 2
-        root = "{Path.Combine(_directory, "root")}"
+        root = "{RootPath}"
         state = "{Path.Combine(_directory, "state")}"
         disabled_plugins = ["io.containerd.grpc.v1.cri"]
 

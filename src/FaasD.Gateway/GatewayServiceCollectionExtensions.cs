@@ -36,6 +36,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BasicAuthenticator>();
         services.TryAddSingleton<NamespaceResolver>();
+        services.TryAddSingleton<SystemRequestBody>();
         services.TryAddSingleton<InvocationMetrics>();
         services.TryAddSingleton<FunctionHttpClient>();
         services.TryAddSingleton<FunctionProxy>();

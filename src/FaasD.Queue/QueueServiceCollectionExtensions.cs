@@ -5,7 +5,6 @@ using FaasD.Queue.JetStream;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Queue;
 

@@ -1,5 +1,4 @@
 using FaasD.Functions.Abstractions;
-using FaasD.Functions.Validation;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Metrics;
 using Microsoft.AspNetCore.Builder;

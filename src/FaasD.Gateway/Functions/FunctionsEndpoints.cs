@@ -21,7 +21,7 @@ internal sealed partial class FunctionsEndpoints(
     SystemRequestBody bodies,
     InvocationMetrics metrics,
     FunctionUsageSource usage,
-    ILogger<FunctionsEndpoints> logger)
+    ILogger<FunctionsEndpoints> logger) : ISystemEndpoints
 {
     /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
     public void Map(IEndpointRouteBuilder system)

@@ -18,7 +18,7 @@ internal sealed partial class NamespacesEndpoints(
     INamespaceStore store,
     SystemRequestBody bodies,
     IOptions<GatewayOptions> options,
-    ILogger<NamespacesEndpoints> logger)
+    ILogger<NamespacesEndpoints> logger) : ISystemEndpoints
 {
     internal const string OpenFaaSLabel = "openfaas";
     internal const string MissingLabel = "request does not have openfaas=1 label";

@@ -19,7 +19,7 @@ internal sealed partial class SecretsEndpoints(
     ISecretStore store,
     NamespaceResolver namespaces,
     SystemRequestBody bodies,
-    ILogger<SecretsEndpoints> logger)
+    ILogger<SecretsEndpoints> logger) : ISystemEndpoints
 {
     /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
     public void Map(IEndpointRouteBuilder system)

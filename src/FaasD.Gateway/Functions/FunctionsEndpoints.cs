@@ -26,10 +26,7 @@ internal sealed partial class FunctionsEndpoints(
     /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
     public void Map(IEndpointRouteBuilder system)
     {
-        system.MapGet("/functions", ListAsync);
-        system.MapPost("/functions", DeployAsync);
-        system.MapPut("/functions", UpdateAsync);
-        system.MapDelete("/functions", DeleteAsync);
+        system.MapResource("/functions", get: ListAsync, post: DeployAsync, put: UpdateAsync, delete: DeleteAsync);
         system.MapGet("/function/{name}", GetAsync);
         system.Map("/scale-function/{name}", ScaleAsync);
     }

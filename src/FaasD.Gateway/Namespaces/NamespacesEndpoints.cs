@@ -29,10 +29,7 @@ internal sealed partial class NamespacesEndpoints(
     public void Map(IEndpointRouteBuilder system)
     {
         system.MapGet("/namespaces", ListAsync);
-        system.MapGet("/namespace/{name?}", GetAsync);
-        system.MapPost("/namespace/{name?}", CreateAsync);
-        system.MapPut("/namespace/{name?}", UpdateAsync);
-        system.MapDelete("/namespace/{name?}", DeleteAsync);
+        system.MapResource("/namespace/{name?}", get: GetAsync, post: CreateAsync, put: UpdateAsync, delete: DeleteAsync);
     }
 
     internal async Task ListAsync(HttpContext context)

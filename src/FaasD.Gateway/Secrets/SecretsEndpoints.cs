@@ -22,13 +22,8 @@ internal sealed partial class SecretsEndpoints(
     ILogger<SecretsEndpoints> logger) : ISystemEndpoints
 {
     /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
-    public void Map(IEndpointRouteBuilder system)
-    {
-        system.MapGet("/secrets", ListAsync);
-        system.MapPost("/secrets", WriteAsync);
-        system.MapPut("/secrets", WriteAsync);
-        system.MapDelete("/secrets", DeleteAsync);
-    }
+    public void Map(IEndpointRouteBuilder system) =>
+        system.MapResource("/secrets", get: ListAsync, post: WriteAsync, put: WriteAsync, delete: DeleteAsync);
 
     internal Task ListAsync(HttpContext context) =>
         namespaces.WriteListAsync(

@@ -3,7 +3,6 @@ using System.Text;
 using FaasD.Functions.Abstractions;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
 using FaasD.Triggers.Annotations;
-using FaasD.Invocation;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 

@@ -5,7 +5,6 @@ using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 using FaasD.Runtime;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Functions;
 

@@ -1,7 +1,6 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Autoscaling;
 using FaasD.Functions.Deployment;
-using FaasD.Functions.Health;
 using FaasD.Functions.Replicas;
 using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;

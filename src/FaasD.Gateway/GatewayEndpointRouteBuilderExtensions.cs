@@ -1,11 +1,7 @@
 using FaasD.Gateway.Auth;
-using FaasD.Gateway.Functions;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Invoke;
-using FaasD.Gateway.Logs;
 using FaasD.Gateway.Metrics;
-using FaasD.Gateway.Namespaces;
-using FaasD.Gateway.Secrets;
 using FaasD.Gateway.SystemInfo;
 using FaasD.Gateway.Ui;
 using Microsoft.AspNetCore.Builder;
@@ -30,14 +26,14 @@ public static class GatewayEndpointRouteBuilderExtensions
 
         services.GetRequiredService<FunctionProxy>().Map(endpoints);
         var system = endpoints.MapAuthenticatedGroup("/system", auth);
-        services.GetRequiredService<FunctionsEndpoints>().Map(system);
-        services.GetRequiredService<SecretsEndpoints>().Map(system);
-        services.GetRequiredService<NamespacesEndpoints>().Map(system);
-        services.GetRequiredService<LogsEndpoints>().Map(system);
+        foreach (var routes in services.GetServices<ISystemEndpoints>())
+        {
+            routes.Map(system);
+        }
+
         var systemEndpoints = services.GetRequiredService<SystemEndpoints>();
         systemEndpoints.MapSystem(system);
         systemEndpoints.Map(endpoints);
-        services.GetRequiredService<Alerts.AlertEndpoints>().Map(system);
         services.GetRequiredService<UiEndpoints>().Map(endpoints.MapAuthenticatedGroup("/ui", auth));
         // /async-function/ and /system/queue exist only when the host registered an async queue.
         if (services.GetService<FaasD.Invocation.IAsyncInvocationQueue>() is not null)

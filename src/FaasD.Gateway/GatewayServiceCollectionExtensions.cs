@@ -36,14 +36,16 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BasicAuthenticator>();
         services.TryAddSingleton<NamespaceResolver>();
+        services.TryAddSingleton<SystemRequestBody>();
         services.TryAddSingleton<InvocationMetrics>();
         services.TryAddSingleton<FunctionHttpClient>();
         services.TryAddSingleton<FunctionProxy>();
         services.TryAddSingleton<FaasD.Invocation.IFunctionInvoker, InProcessInvoker>();
-        services.TryAddSingleton<FunctionsEndpoints>();
-        services.TryAddSingleton<SecretsEndpoints>();
-        services.TryAddSingleton<NamespacesEndpoints>();
-        services.TryAddSingleton<LogsEndpoints>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISystemEndpoints, FunctionsEndpoints>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISystemEndpoints, SecretsEndpoints>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISystemEndpoints, NamespacesEndpoints>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISystemEndpoints, LogsEndpoints>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISystemEndpoints, FaasD.Gateway.Alerts.AlertEndpoints>());
         services.TryAddSingleton<SystemEndpoints>();
         services.TryAddSingleton<FunctionUsageSource>();
         services.TryAddSingleton<PlatformGauges>();
@@ -51,7 +53,6 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<FaasD.Gateway.Ui.UiAssets>();
         services.TryAddSingleton<FaasD.Gateway.Ui.UiApiEndpoints>();
         services.TryAddSingleton<FaasD.Gateway.Ui.UiEndpoints>();
-        services.TryAddSingleton<FaasD.Gateway.Alerts.AlertEndpoints>();
         return services;
     }
 }

@@ -4,8 +4,6 @@ using FaasD.Queue.Embedded;
 using FaasD.Queue.JetStream;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Queue;
 
@@ -31,15 +29,11 @@ public static class QueueServiceCollectionExtensions
         services.TryAddSingleton<CallDispatcher>();
         if (probe.IsJetStream)
         {
-            services.TryAddSingleton<JetStreamQueue>();
-            services.AddSingleton<IAsyncInvocationQueue>(sp => sp.GetRequiredService<JetStreamQueue>());
-            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JetStreamQueue>());
+            services.AddHostedSingleton<IAsyncInvocationQueue, JetStreamQueue>();
         }
         else
         {
-            services.TryAddSingleton<EmbeddedQueue>();
-            services.AddSingleton<IAsyncInvocationQueue>(sp => sp.GetRequiredService<EmbeddedQueue>());
-            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<EmbeddedQueue>());
+            services.AddHostedSingleton<IAsyncInvocationQueue, EmbeddedQueue>();
         }
 
         return services;

@@ -8,7 +8,6 @@ using FaasD.Triggers.Nats;
 using FaasD.Triggers.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace FaasD.Triggers;
 
@@ -38,14 +37,10 @@ public static class TriggersServiceCollectionExtensions
         services.AddSingleton<IFunctionSpecValidator, TriggerSpecValidator>();
         services.AddSingleton<TriggerDispatcher>();
 
-        services.AddSingleton<CronScheduler>();
-        services.AddSingleton<ITriggerEngine>(sp => sp.GetRequiredService<CronScheduler>());
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CronScheduler>());
+        services.AddHostedSingleton<ITriggerEngine, CronScheduler>();
         if (!string.IsNullOrWhiteSpace(options.NatsUrl))
         {
-            services.AddSingleton<NatsTopicRouter>();
-            services.AddSingleton<ITriggerEngine>(sp => sp.GetRequiredService<NatsTopicRouter>());
-            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NatsTopicRouter>());
+            services.AddHostedSingleton<ITriggerEngine, NatsTopicRouter>();
         }
 
         services.AddHostedService<TriggerReconciler>();

@@ -1,5 +1,4 @@
 using System.Text;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace FaasD.Containerd.Specs;
@@ -18,29 +17,23 @@ public static class OciSpecAny
     public const string LinuxResourcesTypeUrl = "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
 
     /// <summary>For <c>Container.spec</c>: a whole runtime spec (config.json) as UTF-8 JSON.</summary>
-    public static Any PackSpec(ReadOnlySpan<byte> utf8Json) => Pack(SpecTypeUrl, utf8Json);
+    public static Any PackSpec(ReadOnlySpan<byte> utf8Json) => RawAny.Pack(SpecTypeUrl, utf8Json);
 
     /// <summary>For <c>ExecProcessRequest.spec</c>: a runtime-spec Process as UTF-8 JSON.</summary>
-    public static Any PackProcess(ReadOnlySpan<byte> utf8Json) => Pack(ProcessTypeUrl, utf8Json);
+    public static Any PackProcess(ReadOnlySpan<byte> utf8Json) => RawAny.Pack(ProcessTypeUrl, utf8Json);
 
     /// <summary>For <c>UpdateTaskRequest.resources</c>: runtime-spec LinuxResources as UTF-8 JSON.</summary>
-    public static Any PackLinuxResources(ReadOnlySpan<byte> utf8Json) => Pack(LinuxResourcesTypeUrl, utf8Json);
+    public static Any PackLinuxResources(ReadOnlySpan<byte> utf8Json) => RawAny.Pack(LinuxResourcesTypeUrl, utf8Json);
 
     /// <summary>The JSON bytes of a packed spec, checking it is of the expected type.</summary>
     public static ReadOnlyMemory<byte> UnpackJson(Any packed, string expectedTypeUrl)
     {
         ArgumentNullException.ThrowIfNull(packed);
-        if (packed.TypeUrl != expectedTypeUrl)
-        {
-            throw new InvalidDataException($"expected a packed {expectedTypeUrl}, got {packed.TypeUrl}");
-        }
-
-        return packed.Value.Memory;
+        return RawAny.TryUnpack(packed, expectedTypeUrl, out var json)
+            ? json
+            : throw new InvalidDataException($"expected a packed {expectedTypeUrl}, got {packed.TypeUrl}");
     }
 
     public static string UnpackJsonString(Any packed, string expectedTypeUrl) =>
         Encoding.UTF8.GetString(UnpackJson(packed, expectedTypeUrl).Span);
-
-    private static Any Pack(string typeUrl, ReadOnlySpan<byte> utf8Json) =>
-        new() { TypeUrl = typeUrl, Value = ByteString.CopyFrom(utf8Json) };
 }

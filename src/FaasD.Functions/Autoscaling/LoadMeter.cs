@@ -1,5 +1,4 @@
 using FaasD.Functions.Replicas;
-using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 
 namespace FaasD.Functions.Autoscaling;

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using FaasD.Functions.Scaling;
 using FaasD.Shared;
 
 namespace FaasD.Functions.Autoscaling;

@@ -1,6 +1,5 @@
 using FaasD.Functions.Deployment;
 using FaasD.Functions.Replicas;
-using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 using FaasD.Shared;
 using Microsoft.Extensions.Hosting;

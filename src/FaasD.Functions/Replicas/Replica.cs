@@ -1,5 +1,4 @@
 using FaasD.Functions.Abstractions;
-using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 
 namespace FaasD.Functions.Replicas;

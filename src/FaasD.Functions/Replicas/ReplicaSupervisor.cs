@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using FaasD.Functions.Scaling;
 using FaasD.Functions.Waking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

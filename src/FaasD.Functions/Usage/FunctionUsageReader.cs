@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Deployment;
-using FaasD.Functions.Scaling;
 using FaasD.Runtime;
 
 namespace FaasD.Functions.Usage;

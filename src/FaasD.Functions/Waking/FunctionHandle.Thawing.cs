@@ -1,6 +1,5 @@
 using FaasD.Functions.Abstractions;
 using FaasD.Functions.Replicas;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Functions.Waking;
 

@@ -15,7 +15,7 @@ namespace FaasD.Gateway.Alerts;
 /// <c>function_name</c> label (<c>name</c> or <c>name.namespace</c>); firing adds replicas, resolved goes back to min.
 /// 200 empty; 400 for an unreadable or malformed body; 500 listing <c>[i] error</c> per failed alert.
 /// </summary>
-internal sealed partial class AlertEndpoints(IFunctionPlatform platform, IOptions<GatewayOptions> options, ILogger<AlertEndpoints> logger)
+internal sealed partial class AlertEndpoints(IFunctionPlatform platform, IOptions<GatewayOptions> options, ILogger<AlertEndpoints> logger) : ISystemEndpoints
 {
     private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;

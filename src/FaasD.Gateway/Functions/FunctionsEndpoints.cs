@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Gateway.Functions;
 
@@ -19,44 +18,36 @@ internal sealed partial class FunctionsEndpoints(
     IFunctionPlatform platform,
     ISecretStore secrets,
     NamespaceResolver namespaces,
+    SystemRequestBody bodies,
     InvocationMetrics metrics,
     FunctionUsageSource usage,
-    IOptions<GatewayOptions> options,
-    ILogger<FunctionsEndpoints> logger)
+    ILogger<FunctionsEndpoints> logger) : ISystemEndpoints
 {
-    private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
-
     /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
     public void Map(IEndpointRouteBuilder system)
     {
-        system.MapGet("/functions", ListAsync);
-        system.MapPost("/functions", DeployAsync);
-        system.MapPut("/functions", UpdateAsync);
-        system.MapDelete("/functions", DeleteAsync);
+        system.MapResource("/functions", get: ListAsync, post: DeployAsync, put: UpdateAsync, delete: DeleteAsync);
         system.MapGet("/function/{name}", GetAsync);
         system.Map("/scale-function/{name}", ScaleAsync);
     }
 
-    internal async Task ListAsync(HttpContext context)
-    {
-        var ns = await namespaces.ResolveOrAnswerAsync(context, fromBody: null);
-        if (ns is null)
-        {
-            return;
-        }
+    internal Task ListAsync(HttpContext context) =>
+        namespaces.WriteListAsync(
+            context,
+            async ns =>
+            {
+                var functions = await platform.ListAsync(ns, context.RequestAborted);
+                var items = new List<FunctionStatusDto>(functions.Count);
+                foreach (var function in functions)
+                {
+                    var count = metrics.InvocationCount(function.Spec.Namespace, function.Spec.Name);
+                    var used = await usage.GetAsync(function.Spec.Namespace, function.Spec.Name, context.RequestAborted);
+                    items.Add(FunctionMapping.ToStatus(function, withAvailableReplicas: false, count, used));
+                }
 
-        var functions = await platform.ListAsync(ns, context.RequestAborted);
-
-        var items = new List<FunctionStatusDto>(functions.Count);
-        foreach (var function in functions)
-        {
-            var count = metrics.InvocationCount(function.Spec.Namespace, function.Spec.Name);
-            var used = await usage.GetAsync(function.Spec.Namespace, function.Spec.Name, context.RequestAborted);
-            items.Add(FunctionMapping.ToStatus(function, withAvailableReplicas: false, count, used));
-        }
-
-        await GatewayResponses.WriteJsonAsync(context, items, GatewayJsonContext.Default.ListFunctionStatusDto);
-    }
+                return items;
+            },
+            GatewayJsonContext.Default.ListFunctionStatusDto);
 
     internal async Task GetAsync(HttpContext context)
     {
@@ -94,24 +85,12 @@ internal sealed partial class FunctionsEndpoints(
 
     private async Task DeployOrUpdateAsync(HttpContext context, bool update)
     {
-        var request = await JsonBody.ReadOrAnswerAsync(context, GatewayJsonContext.Default.FunctionDeployment, _maxBody);
-        if (request is null)
-        {
-            return;
-        }
-
-        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(request.Service)))
-        {
-            return;
-        }
-
-        if (await GatewayResponses.RejectAsync(context, DeploymentChecks.Problem(request)))
-        {
-            return;
-        }
-
-        var ns = await namespaces.ResolveOrAnswerAsync(context, request.Namespace);
-        if (ns is null)
+        var target = await bodies.ReadTargetAsync(
+            context,
+            GatewayJsonContext.Default.FunctionDeployment,
+            request => Names.FunctionNameProblem(request.Service) ?? DeploymentChecks.Problem(request),
+            request => request.Namespace);
+        if (target is not (var request, var ns))
         {
             return;
         }
@@ -148,19 +127,9 @@ internal sealed partial class FunctionsEndpoints(
 
     internal async Task DeleteAsync(HttpContext context)
     {
-        var request = await JsonBody.ReadOrAnswerAsync(context, GatewayJsonContext.Default.DeleteFunctionRequest, _maxBody);
-        if (request is null)
-        {
-            return;
-        }
-
-        if (await GatewayResponses.RejectAsync(context, Names.FunctionNameProblem(request.FunctionName)))
-        {
-            return;
-        }
-
-        var ns = await namespaces.ResolveOrAnswerAsync(context, request.Namespace);
-        if (ns is null)
+        var target = await bodies.ReadTargetAsync(
+            context, GatewayJsonContext.Default.DeleteFunctionRequest, request => Names.FunctionNameProblem(request.FunctionName), request => request.Namespace);
+        if (target is not (var request, var ns))
         {
             return;
         }
@@ -188,14 +157,8 @@ internal sealed partial class FunctionsEndpoints(
             return;
         }
 
-        var body = await JsonBody.ReadOrAnswerAsync(context, GatewayJsonContext.Default.ScaleServiceRequest, _maxBody);
-        if (body is null)
-        {
-            return;
-        }
-
-        var ns = await namespaces.ResolveOrAnswerAsync(context, body.Namespace);
-        if (ns is null)
+        var target = await bodies.ReadTargetAsync(context, GatewayJsonContext.Default.ScaleServiceRequest, _ => null, body => body.Namespace);
+        if (target is not (var body, var ns))
         {
             return;
         }

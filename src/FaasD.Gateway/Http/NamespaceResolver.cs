@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using FaasD.Functions.Validation;
 using FaasD.Functions.Abstractions;
 using Microsoft.AspNetCore.Http;
@@ -60,6 +61,18 @@ internal sealed class NamespaceResolver(INamespaceStore namespaces, IOptions<Gat
         }
 
         return ns.Namespace;
+    }
+
+    /// <summary>
+    /// The <c>GET</c> lists (functions, secrets, the portal's functions): the items <paramref name="itemsOf"/> gives for the
+    /// namespace of <c>?namespace=</c>, as JSON; a namespace it cannot use is answered instead.
+    /// </summary>
+    public async Task WriteListAsync<T>(HttpContext context, Func<string, Task<List<T>>> itemsOf, JsonTypeInfo<List<T>> typeInfo)
+    {
+        if (await ResolveOrAnswerAsync(context, fromBody: null) is { } ns)
+        {
+            await GatewayResponses.WriteJsonAsync(context, await itemsOf(ns), typeInfo);
+        }
     }
 
     /// <summary>

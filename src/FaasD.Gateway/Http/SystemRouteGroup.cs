@@ -20,4 +20,17 @@ internal static class SystemRouteGroup
         group.AddEndpointFilter(new PlatformErrorFilter());
         return group;
     }
+
+    /// <summary>
+    /// The layout the OpenFaaS API gives functions, secrets and namespaces: one path, read with GET, created with POST,
+    /// replaced with PUT and removed with DELETE.
+    /// </summary>
+    public static void MapResource(
+        this IEndpointRouteBuilder group, string path, RequestDelegate get, RequestDelegate post, RequestDelegate put, RequestDelegate delete)
+    {
+        group.MapGet(path, get);
+        group.MapPost(path, post);
+        group.MapPut(path, put);
+        group.MapDelete(path, delete);
+    }
 }

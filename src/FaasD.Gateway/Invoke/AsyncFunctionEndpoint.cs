@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Auth;
 using FaasD.Gateway.Http;
 using FaasD.Invocation;
 using Microsoft.AspNetCore.Builder;

@@ -22,7 +22,7 @@ internal sealed partial class LogsEndpoints(
     ILogSource source,
     IOptions<GatewayOptions> options,
     TimeProvider time,
-    ILogger<LogsEndpoints> logger)
+    ILogger<LogsEndpoints> logger) : ISystemEndpoints
 {
     internal const string ParseError = "could not parse the log request";
     internal const string SourceError = "function log request failed";

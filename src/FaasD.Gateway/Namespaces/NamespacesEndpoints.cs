@@ -16,23 +16,20 @@ namespace FaasD.Gateway.Namespaces;
 /// </summary>
 internal sealed partial class NamespacesEndpoints(
     INamespaceStore store,
+    SystemRequestBody bodies,
     IOptions<GatewayOptions> options,
-    ILogger<NamespacesEndpoints> logger)
+    ILogger<NamespacesEndpoints> logger) : ISystemEndpoints
 {
     internal const string OpenFaaSLabel = "openfaas";
     internal const string MissingLabel = "request does not have openfaas=1 label";
 
-    private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
     private readonly string _defaultNamespace = options.Value.DefaultNamespace;
 
     /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
     public void Map(IEndpointRouteBuilder system)
     {
         system.MapGet("/namespaces", ListAsync);
-        system.MapGet("/namespace/{name?}", GetAsync);
-        system.MapPost("/namespace/{name?}", CreateAsync);
-        system.MapPut("/namespace/{name?}", UpdateAsync);
-        system.MapDelete("/namespace/{name?}", DeleteAsync);
+        system.MapResource("/namespace/{name?}", get: GetAsync, post: CreateAsync, put: UpdateAsync, delete: DeleteAsync);
     }
 
     internal async Task ListAsync(HttpContext context)
@@ -153,20 +150,19 @@ internal sealed partial class NamespacesEndpoints(
     /// <summary>Reads the body and enforces the <c>openfaas=1</c> label; null when an error was written.</summary>
     private async Task<FunctionNamespaceDto?> ReadLabelledBodyAsync(HttpContext context)
     {
-        var body = await JsonBody.ReadAsync(context, GatewayJsonContext.Default.FunctionNamespaceDto, _maxBody);
-        if (!body.Succeeded)
+        var body = await bodies.ReadAsync(context, GatewayJsonContext.Default.FunctionNamespaceDto);
+        if (body is null)
         {
-            await GatewayResponses.WriteErrorAsync(context, body.ErrorStatus, body.Error!);
             return null;
         }
 
-        if (body.Value!.Labels is null || !body.Value.Labels.TryGetValue(OpenFaaSLabel, out var value) || value != "1")
+        if (body.Labels is null || !body.Labels.TryGetValue(OpenFaaSLabel, out var value) || value != "1")
         {
             await GatewayResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, MissingLabel);
             return null;
         }
 
-        return body.Value;
+        return body;
     }
 
     /// <summary>PUT and DELETE: the body must name the namespace of the path; null when an error was written.</summary>

@@ -3,11 +3,9 @@ using System.Text;
 using FaasD.Functions.Abstractions;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Gateway.Secrets;
 
@@ -19,47 +17,25 @@ namespace FaasD.Gateway.Secrets;
 internal sealed partial class SecretsEndpoints(
     ISecretStore store,
     NamespaceResolver namespaces,
-    IOptions<GatewayOptions> options,
-    ILogger<SecretsEndpoints> logger)
+    SystemRequestBody bodies,
+    ILogger<SecretsEndpoints> logger) : ISystemEndpoints
 {
-    private readonly long _maxBody = options.Value.MaxSystemRequestBodySize;
-
     /// <summary>Maps onto the authenticated <c>/system</c> group (auth and platform errors are its filters).</summary>
-    public void Map(IEndpointRouteBuilder system)
-    {
-        system.MapGet("/secrets", ListAsync);
-        system.MapPost("/secrets", WriteAsync);
-        system.MapPut("/secrets", WriteAsync);
-        system.MapDelete("/secrets", DeleteAsync);
-    }
+    public void Map(IEndpointRouteBuilder system) =>
+        system.MapResource("/secrets", get: ListAsync, post: WriteAsync, put: WriteAsync, delete: DeleteAsync);
 
-    internal async Task ListAsync(HttpContext context)
-    {
-        var ns = await namespaces.ResolveOrAnswerAsync(context, fromBody: null);
-        if (ns is null)
-        {
-            return;
-        }
-
-        var names = await store.ListAsync(ns, context.RequestAborted);
-
-        var items = new List<SecretDto>(names.Count);
-        foreach (var name in names)
-        {
-            items.Add(new SecretDto { Name = name, Namespace = ns });
-        }
-
-        await GatewayResponses.WriteJsonAsync(context, items, GatewayJsonContext.Default.ListSecretDto);
-    }
+    internal Task ListAsync(HttpContext context) =>
+        namespaces.WriteListAsync(
+            context,
+            async ns => (await store.ListAsync(ns, context.RequestAborted)).Select(name => new SecretDto { Name = name, Namespace = ns }).ToList(),
+            GatewayJsonContext.Default.ListSecretDto);
 
     internal async Task WriteAsync(HttpContext context)
     {
-        if (await ReadTargetAsync(context) is not { } target)
+        if (await ReadTargetAsync(context) is not (var secret, var ns))
         {
             return;
         }
-
-        var (secret, ns) = target;
 
         // rawValue (base64 bytes) wins over value when non-empty.
         ReadOnlyMemory<byte> value = secret.RawValue is { Length: > 0 } raw ? raw : Encoding.UTF8.GetBytes(secret.Value ?? "");
@@ -71,12 +47,10 @@ internal sealed partial class SecretsEndpoints(
 
     internal async Task DeleteAsync(HttpContext context)
     {
-        if (await ReadTargetAsync(context) is not { } target)
+        if (await ReadTargetAsync(context) is not (var secret, var ns))
         {
             return;
         }
-
-        var (secret, ns) = target;
 
         // faasd answers a missing secret with 500 and the OS error; it is the caller's mistake, so 404 here
         // (faas-cli reports any non-2xx as an error either way).
@@ -91,22 +65,8 @@ internal sealed partial class SecretsEndpoints(
     /// Write and delete take the same body and check it the same way (JSON, a valid name, a namespace that exists);
     /// null when an error answer was written.
     /// </summary>
-    private async Task<(SecretDto Secret, string Namespace)?> ReadTargetAsync(HttpContext context)
-    {
-        var secret = await JsonBody.ReadOrAnswerAsync(context, GatewayJsonContext.Default.SecretDto, _maxBody);
-        if (secret is null || await GatewayResponses.RejectAsync(context, Names.SecretNameProblem(secret.Name)))
-        {
-            return null;
-        }
-
-        var ns = await namespaces.ResolveOrAnswerAsync(context, secret.Namespace);
-        if (ns is null)
-        {
-            return null;
-        }
-
-        return (secret, ns);
-    }
+    private Task<(SecretDto Secret, string Namespace)?> ReadTargetAsync(HttpContext context) =>
+        bodies.ReadTargetAsync(context, GatewayJsonContext.Default.SecretDto, secret => Names.SecretNameProblem(secret.Name), secret => secret.Namespace);
 
     private static partial class Log
     {

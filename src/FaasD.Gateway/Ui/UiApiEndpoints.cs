@@ -1,5 +1,4 @@
 using FaasD.Functions.Abstractions;
-using FaasD.Functions.Validation;
 using FaasD.Gateway.Http;
 using FaasD.Gateway.Metrics;
 using Microsoft.AspNetCore.Builder;
@@ -24,31 +23,19 @@ internal sealed class UiApiEndpoints(IFunctionPlatform platform, NamespaceResolv
         ui.MapGet("/api/functions/{name}/activity", activity);
     }
 
-    internal async Task ListAsync(HttpContext context)
+    /// <summary>A platform error is answered by the <c>/ui</c> group's filter, as under <c>/system</c>.</summary>
+    internal Task ListAsync(HttpContext context) =>
+        namespaces.WriteListAsync(context, ns => RowsAsync(ns, context.RequestAborted), UiJsonContext.Default.ListUiFunctionDto);
+
+    private async Task<List<UiFunctionDto>> RowsAsync(string ns, CancellationToken cancellationToken)
     {
-        var ns = await namespaces.ResolveOrAnswerAsync(context, fromBody: null);
-        if (ns is null)
-        {
-            return;
-        }
-
-        IReadOnlyList<FunctionInfo> functions;
-        try
-        {
-            functions = await platform.ListAsync(ns, context.RequestAborted);
-        }
-        catch (FunctionPlatformException ex)
-        {
-            await PlatformErrors.WriteAsync(context, ex);
-            return;
-        }
-
+        var functions = await platform.ListAsync(ns, cancellationToken);
         var rows = new List<UiFunctionDto>(functions.Count);
         foreach (var function in functions)
         {
             var spec = function.Spec;
             var counters = metrics.Find(spec.Namespace, spec.Name);
-            var used = await usage.GetAsync(spec.Namespace, spec.Name, context.RequestAborted);
+            var used = await usage.GetAsync(spec.Namespace, spec.Name, cancellationToken);
             rows.Add(new UiFunctionDto
             {
                 Name = spec.Name,
@@ -66,7 +53,7 @@ internal sealed class UiApiEndpoints(IFunctionPlatform platform, NamespaceResolv
             });
         }
 
-        await GatewayResponses.WriteJsonAsync(context, rows, UiJsonContext.Default.ListUiFunctionDto);
+        return rows;
     }
 
     internal async Task ActivityAsync(HttpContext context)

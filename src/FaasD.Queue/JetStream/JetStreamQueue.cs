@@ -266,38 +266,12 @@ internal sealed partial class JetStreamQueue(
 
         public int AttemptsMade => attemptsMade;
 
-        public async Task CompleteAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                // Double ack: the server confirms, so a lost ack cannot make another daemon run the call again unnoticed.
-                await message.AckAsync(new AckOpts { DoubleAck = true }, CancellationToken.None);
-            }
-            catch (NatsException ex)
-            {
-                throw new IOException($"JetStream ack failed: {ex.Message}", ex);
-            }
-            finally
-            {
-                queue.Release(this);
-            }
-        }
+        /// <summary>Double ack: the server confirms, so a lost ack cannot make another daemon run the call again unnoticed.</summary>
+        public Task CompleteAsync(CancellationToken cancellationToken) =>
+            SettleAsync(() => message.AckAsync(new AckOpts { DoubleAck = true }, CancellationToken.None), "ack");
 
-        public async Task RetryLaterAsync(int attemptsMade, TimeSpan delay, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await message.NakAsync(delay: delay, cancellationToken: CancellationToken.None);
-            }
-            catch (NatsException ex)
-            {
-                throw new IOException($"JetStream nak failed: {ex.Message}", ex);
-            }
-            finally
-            {
-                queue.Release(this);
-            }
-        }
+        public Task RetryLaterAsync(int attemptsMade, TimeSpan delay, CancellationToken cancellationToken) =>
+            SettleAsync(() => message.NakAsync(delay: delay, cancellationToken: CancellationToken.None), "nak");
 
         public async Task AbandonAsync(CancellationToken cancellationToken)
         {
@@ -308,6 +282,26 @@ internal sealed partial class JetStreamQueue(
             catch (NatsException)
             {
                 // Not acknowledged either way: the server redelivers it after AckWait.
+            }
+            finally
+            {
+                queue.Release(this);
+            }
+        }
+
+        /// <summary>
+        /// Acks or naks the message (not cancellable: the call has run); a failure reaches the dispatcher as an
+        /// IOException. The slot is free either way.
+        /// </summary>
+        private async Task SettleAsync(Func<ValueTask> settle, string what)
+        {
+            try
+            {
+                await settle();
+            }
+            catch (NatsException ex)
+            {
+                throw new IOException($"JetStream {what} failed: {ex.Message}", ex);
             }
             finally
             {

@@ -4,9 +4,6 @@ using FaasD.Containerd.Specs;
 using FaasD.Runtime.Oci;
 using FaasD.Runtime.Users;
 using Grpc.Core;
-using ContainersApi = FaasD.Containerd.Api.Containers;
-using SnapshotsApi = FaasD.Containerd.Api.Snapshots;
-using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using FaasD.Containerd.Errors;
 using FaasD.Containerd.Events;
-using EventsApi = FaasD.Containerd.Api.Events;
 
 namespace FaasD.Runtime.Lifecycle;
 

@@ -1,5 +1,4 @@
 using FaasD.Containerd.Errors;
-using NamespacesApi = FaasD.Containerd.Api.Namespaces;
 
 namespace FaasD.Runtime.Lifecycle;
 

@@ -1,9 +1,5 @@
 using FaasD.Containerd;
 using FaasD.Network;
-using ContainersApi = FaasD.Containerd.Api.Containers;
-using SnapshotsApi = FaasD.Containerd.Api.Snapshots;
-using TasksApi = FaasD.Containerd.Api.Tasks;
-using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 

@@ -1,8 +1,6 @@
 using FaasD.Containerd;
 using FaasD.Containerd.Errors;
 using FaasD.Runtime.Cgroups;
-using TasksApi = FaasD.Containerd.Api.Tasks;
-using TypesApi = FaasD.Containerd.Api.Types;
 
 namespace FaasD.Runtime.Lifecycle;
 

@@ -1,4 +1,4 @@
-using Google.Protobuf;
+using FaasD.Containerd.Specs;
 using Google.Protobuf.WellKnownTypes;
 
 namespace FaasD.Runtime.Lifecycle;
@@ -12,9 +12,9 @@ internal static class PayloadExtension
     public const string Key = "faasd.payload";
     public const string TypeUrl = "types.faasd.dev/payload";
 
-    public static Any Pack(ReadOnlyMemory<byte> payload) =>
-        new() { TypeUrl = TypeUrl, Value = ByteString.CopyFrom(payload.Span) };
+    public static Any Pack(ReadOnlyMemory<byte> payload) => RawAny.Pack(TypeUrl, payload.Span);
 
+    /// <summary>Empty when the container carries no payload of this type (one FaasD did not create).</summary>
     public static ReadOnlyMemory<byte> Unpack(IReadOnlyDictionary<string, Any> extensions) =>
-        extensions.TryGetValue(Key, out var packed) && packed.TypeUrl == TypeUrl ? packed.Value.Memory : ReadOnlyMemory<byte>.Empty;
+        RawAny.TryUnpack(extensions.GetValueOrDefault(Key), TypeUrl, out var payload) ? payload : ReadOnlyMemory<byte>.Empty;
 }

@@ -1,6 +1,4 @@
 using FaasD.Triggers.Annotations;
-using FaasD.Triggers.Dispatch;
-using FaasD.Invocation;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 

@@ -1,5 +1,4 @@
 using FaasD.Configuration;
-using FaasD.Systemd;
 using FaasD.Systemd.Journal;
 using Serilog;
 using Serilog.Events;

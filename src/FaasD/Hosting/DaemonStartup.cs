@@ -5,7 +5,6 @@ using FaasD.Functions;
 using FaasD.Images.Collection;
 using FaasD.Runtime;
 using FaasD.Runtime.Logs;
-using FaasD.Systemd;
 using FaasD.Systemd.Manager;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

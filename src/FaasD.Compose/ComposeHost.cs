@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using FaasD.Compose.Model;
-using FaasD.Compose.Names;
 using FaasD.Compose.Parsing;
 using FaasD.Compose.Ports;
 using FaasD.Compose.Restart;
-using FaasD.Compose.Running;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Compose;
 

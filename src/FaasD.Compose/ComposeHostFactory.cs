@@ -1,10 +1,5 @@
-using FaasD.Compose.Names;
 using FaasD.Compose.Ports;
 using FaasD.Compose.Restart;
-using FaasD.Compose.Running;
-using FaasD.Runtime.Logs;
-using FaasD.Runtime;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Compose;
 

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace FaasD.Compose;
 
 /// <summary>Where the compose file and its state live and how services are run; the defaults match faasd's layout.</summary>

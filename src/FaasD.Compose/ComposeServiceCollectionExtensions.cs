@@ -1,7 +1,4 @@
-using FaasD.Runtime;
-using FaasD.Runtime.Logs;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Compose;
 

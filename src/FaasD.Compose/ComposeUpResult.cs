@@ -1,6 +1,3 @@
-using FaasD.Compose.Model;
-using FaasD.Compose.Running;
-
 namespace FaasD.Compose;
 
 /// <summary>How start-up of the services went: the outcome per service, or why the file was refused.</summary>

@@ -1,7 +1,5 @@
 using FaasD.Containerd.Transport;
-using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaasD.Containerd;

@@ -2,7 +2,6 @@ using FaasD.Containerd.Content;
 using FaasD.Containerd.Events;
 using FaasD.Containerd.Interception;
 using FaasD.Containerd.Leases;
-using Grpc.Core;
 using Grpc.Core.Interceptors;
 using ContainersApi = FaasD.Containerd.Api.Containers;
 using ContentApi = FaasD.Containerd.Api.Content;

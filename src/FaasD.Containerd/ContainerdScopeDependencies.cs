@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Containerd;
 
 /// <summary>What every scope and helper shares, passed along as one value instead of a parameter list.</summary>

@@ -1,11 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Autoscaling;
-using FaasD.Functions.Deployment;
-using FaasD.Functions.Replicas;
-using FaasD.Functions.Scaling;
-using FaasD.Functions.Waking;
-using FaasD.Runtime;
-
 namespace FaasD.Functions;
 
 /// <summary>

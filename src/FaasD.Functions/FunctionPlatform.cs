@@ -1,14 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Autoscaling;
-using FaasD.Functions.Deployment;
-using FaasD.Functions.Replicas;
-using FaasD.Functions.Scaling;
-using FaasD.Functions.Waking;
-using FaasD.Runtime;
-using FaasD.Runtime.Logs;
-using FaasD.Shared;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Functions;
 
 /// <summary>

@@ -1,14 +1,9 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Deployment;
 using FaasD.Functions.Logs;
 using FaasD.Functions.Namespaces;
-using FaasD.Functions.Scaling;
 using FaasD.Functions.Secrets;
 using FaasD.Functions.Usage;
-using FaasD.Functions.Waking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Functions;
 

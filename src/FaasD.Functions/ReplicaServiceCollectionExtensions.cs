@@ -1,6 +1,4 @@
-using FaasD.Functions.Autoscaling;
 using FaasD.Functions.Health;
-using FaasD.Functions.Replicas;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Functions;

@@ -1,6 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Runtime;
-
 namespace FaasD.Functions;
 
 /// <summary>The one place runtime failures become platform failures (and so HTTP statuses).</summary>

@@ -1,13 +1,6 @@
-using FaasD.Gateway.Auth;
-using FaasD.Gateway.Http;
 using FaasD.Gateway.Invoke;
-using FaasD.Gateway.Metrics;
 using FaasD.Gateway.SystemInfo;
 using FaasD.Gateway.Ui;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Gateway;
 

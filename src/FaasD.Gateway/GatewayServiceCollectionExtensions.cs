@@ -1,13 +1,9 @@
-using FaasD.Gateway.Auth;
 using FaasD.Gateway.Functions;
-using FaasD.Gateway.Http;
 using FaasD.Gateway.Invoke;
 using FaasD.Gateway.Logs;
-using FaasD.Gateway.Metrics;
 using FaasD.Gateway.Namespaces;
 using FaasD.Gateway.Secrets;
 using FaasD.Gateway.SystemInfo;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FaasD.Gateway;

@@ -1,7 +1,4 @@
-using FaasD.Gateway.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Gateway;
 

@@ -1,8 +1,3 @@
-using FaasD.Gateway.Metrics;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace FaasD.Gateway;
 
 public static class MetricsListenerApplicationBuilderExtensions

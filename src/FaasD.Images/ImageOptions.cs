@@ -1,5 +1,3 @@
-using FaasD.Containerd;
-
 namespace FaasD.Images;
 
 /// <summary>How images are pulled and unpacked. The defaults match faasd.</summary>

@@ -1,13 +1,6 @@
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Images.Distribution;
 using FaasD.Images.Distribution.Auth;
-using FaasD.Images.Oci;
-using FaasD.Images.Platforms;
-using FaasD.Images.References;
-using FaasD.Images.Store;
 using FaasD.Shared;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaasD.Images;

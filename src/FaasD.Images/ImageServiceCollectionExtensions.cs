@@ -1,8 +1,6 @@
-using FaasD.Containerd;
 using FaasD.Images.Collection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Images;
 

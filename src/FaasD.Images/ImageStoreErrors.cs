@@ -1,5 +1,3 @@
-using FaasD.Containerd.Errors;
-
 namespace FaasD.Images;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Network;
 
 internal sealed partial class CniNetworkManager

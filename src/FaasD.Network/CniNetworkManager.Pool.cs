@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using FaasD.Network.Namespaces;
 using FaasD.Network.Pool;
-using FaasD.Network.State;
 
 namespace FaasD.Network;
 

@@ -1,6 +1,4 @@
 using FaasD.Network.Cni;
-using FaasD.Network.Namespaces;
-using FaasD.Network.State;
 
 namespace FaasD.Network;
 

@@ -1,9 +1,5 @@
 using System.Security.Cryptography;
 using FaasD.Network.Cni;
-using FaasD.Shared;
-using FaasD.Network.Namespaces;
-using FaasD.Network.State;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FaasD.Network;

@@ -1,5 +1,3 @@
-using FaasD.Invocation;
-using FaasD.Queue.Dispatch;
 using FaasD.Queue.Embedded;
 using FaasD.Queue.JetStream;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,12 +1,7 @@
-using FaasD.Containerd;
-using FaasD.Images;
-using FaasD.Network;
-using FaasD.Runtime.Cgroups;
 using FaasD.Runtime.Lifecycle;
 using FaasD.Runtime.Logs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,12 +1,5 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Invocation;
-using FaasD.Triggers.Annotations;
 using FaasD.Triggers.Catalog;
-using FaasD.Triggers.Cron;
-using FaasD.Triggers.Dispatch;
 using FaasD.Triggers.Nats;
-using FaasD.Triggers.Sync;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FaasD.Triggers;

@@ -1,5 +1,3 @@
-using FaasD.Watchdog.Configuration;
-using FaasD.Watchdog.Health;
 using FaasD.Watchdog.Hosting;
 
 namespace FaasD.Watchdog;

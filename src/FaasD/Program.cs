@@ -1,4 +1,3 @@
-using System.CommandLine;
 using FaasD.Commands;
 
 namespace FaasD;

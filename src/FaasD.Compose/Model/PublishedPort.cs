@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace FaasD.Compose.Model;
 
 /// <summary>A TCP port the daemon listens on (<paramref name="HostAddress"/>:<paramref name="Published"/>) and forwards to the service's <paramref name="Target"/>.</summary>

@@ -1,6 +1,4 @@
-using FaasD.Compose.Model;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace FaasD.Compose.Parsing;
 

@@ -1,5 +1,3 @@
-using FaasD.Compose.Model;
-
 namespace FaasD.Compose.Parsing;
 
 /// <summary>Sorts services so each comes after what it depends on; refuses unknown dependencies and cycles.</summary>

@@ -1,5 +1,3 @@
-using YamlDotNet.RepresentationModel;
-
 namespace FaasD.Compose.Parsing;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using YamlDotNet.RepresentationModel;
-
 namespace FaasD.Compose.Parsing;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using FaasD.Compose.Model;
-
 namespace FaasD.Compose.Parsing;
 
 /// <summary>Two listeners on one port would fail at bind time; say which services collide before starting anything.</summary>

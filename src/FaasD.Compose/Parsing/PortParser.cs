@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using FaasD.Compose.Model;
-using YamlDotNet.RepresentationModel;
-
 namespace FaasD.Compose.Parsing;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using FaasD.Compose.Model;
-using YamlDotNet.RepresentationModel;
 
 namespace FaasD.Compose.Parsing;
 

@@ -1,5 +1,3 @@
-using YamlDotNet.RepresentationModel;
-
 namespace FaasD.Compose.Parsing;
 
 /// <summary>Typed reads of YAML nodes that fail with the node's line and the service being read.</summary>

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using FaasD.Compose.Model;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Compose.Ports;
 
 /// <summary>

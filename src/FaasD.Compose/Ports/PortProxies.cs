@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using FaasD.Compose.Model;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Compose.Ports;
 
 /// <summary>The listeners for every published port of a project; a port that cannot be bound is logged and skipped.</summary>

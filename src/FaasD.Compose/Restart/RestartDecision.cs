@@ -1,5 +1,3 @@
-using FaasD.Compose.Model;
-
 namespace FaasD.Compose.Restart;
 
 /// <summary>Whether a policy brings a service back after its task exited with <paramref name="exitCode"/>.</summary>

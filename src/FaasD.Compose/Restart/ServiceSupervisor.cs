@@ -1,10 +1,4 @@
 using System.Collections.Concurrent;
-using FaasD.Compose.Model;
-using FaasD.Compose.Names;
-using FaasD.Compose.Running;
-using FaasD.Runtime;
-using Microsoft.Extensions.Logging;
-using FaasD.Shared;
 
 namespace FaasD.Compose.Restart;
 

@@ -1,6 +1,3 @@
-using FaasD.Compose.Model;
-using FaasD.Shared;
-
 namespace FaasD.Compose.Restart;
 
 /// <summary>One service's restart bookkeeping; at most one recovery runs at a time.</summary>

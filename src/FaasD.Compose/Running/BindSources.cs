@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
-using FaasD.Compose.Model;
-using FaasD.Shared;
 
 namespace FaasD.Compose.Running;
 

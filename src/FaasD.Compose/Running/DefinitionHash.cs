@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using FaasD.Runtime;
 
 namespace FaasD.Compose.Running;
 

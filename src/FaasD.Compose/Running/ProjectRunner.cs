@@ -1,8 +1,3 @@
-using FaasD.Compose.Model;
-using FaasD.Compose.Names;
-using FaasD.Runtime;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Compose.Running;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using FaasD.Compose.Model;
-using FaasD.Runtime;
-
 namespace FaasD.Compose.Running;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using FaasD.Containerd.Api.Content;
-using FaasD.Containerd.Errors;
-using Microsoft.Extensions.Logging;
 using ContentClient = FaasD.Containerd.Api.Content.Content.ContentClient;
 
 namespace FaasD.Containerd.Content;

@@ -1,7 +1,4 @@
 using FaasD.Containerd.Api.Content;
-using FaasD.Containerd.Errors;
-using Google.Protobuf;
-using Grpc.Core;
 
 namespace FaasD.Containerd.Content;
 

@@ -1,5 +1,3 @@
-using Grpc.Core;
-
 namespace FaasD.Containerd.Errors;
 
 /// <summary>

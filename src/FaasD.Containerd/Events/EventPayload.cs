@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 
 namespace FaasD.Containerd.Events;
 

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using FaasD.Containerd.Api.Events;
-using FaasD.Containerd.Errors;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Containerd.Events;
 

@@ -1,5 +1,3 @@
-using FaasD.Containerd.Errors;
-using Grpc.Core;
 using Grpc.Core.Interceptors;
 
 namespace FaasD.Containerd.Interception;

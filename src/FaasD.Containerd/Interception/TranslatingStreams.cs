@@ -1,5 +1,3 @@
-using Grpc.Core;
-
 namespace FaasD.Containerd.Interception;
 
 /// <summary>A response stream whose failures arrive already translated (server-streaming and bidi calls).</summary>

@@ -1,6 +1,4 @@
 using FaasD.Containerd.Api.Leases;
-using FaasD.Containerd.Errors;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Containerd.Leases;
 

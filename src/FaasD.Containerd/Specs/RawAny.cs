@@ -1,6 +1,3 @@
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-
 namespace FaasD.Containerd.Specs;
 
 /// <summary>

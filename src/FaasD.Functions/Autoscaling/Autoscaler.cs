@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using FaasD.Functions.Replicas;
-using FaasD.Functions.Waking;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Functions.Autoscaling;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FaasD.Functions.Autoscaling;
 
 /// <summary>

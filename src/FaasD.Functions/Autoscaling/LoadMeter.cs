@@ -1,6 +1,3 @@
-using FaasD.Functions.Replicas;
-using FaasD.Functions.Waking;
-
 namespace FaasD.Functions.Autoscaling;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using FaasD.Shared;
 
 namespace FaasD.Functions.Autoscaling;
 

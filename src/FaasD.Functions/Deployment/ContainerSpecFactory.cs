@@ -1,7 +1,4 @@
-using FaasD.Functions.Abstractions;
 using FaasD.Functions.Secrets;
-using FaasD.Functions.Validation;
-using FaasD.Runtime;
 
 namespace FaasD.Functions.Deployment;
 

@@ -1,10 +1,3 @@
-using FaasD.Functions.Deployment;
-using FaasD.Functions.Replicas;
-using FaasD.Functions.Waking;
-using FaasD.Shared;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Functions.Health;
 
 /// <summary>

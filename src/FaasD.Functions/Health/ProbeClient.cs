@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace FaasD.Functions.Health;
 
 /// <summary>

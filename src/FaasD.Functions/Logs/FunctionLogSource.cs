@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using FaasD.Functions.Abstractions;
-using FaasD.Runtime.Logs;
 
 namespace FaasD.Functions.Logs;
 

@@ -1,7 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Validation;
-using FaasD.Runtime;
-
 namespace FaasD.Functions.Namespaces;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Waking;
-
 namespace FaasD.Functions.Replicas;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
-using FaasD.Functions.Waking;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using FaasD.Shared;
 
 namespace FaasD.Functions.Replicas;
 

@@ -1,7 +1,3 @@
-using FaasD.Functions.Waking;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Functions.Scaling;
 
 /// <summary>

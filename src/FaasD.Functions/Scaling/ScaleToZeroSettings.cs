@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using FaasD.Functions.Abstractions;
-using FaasD.Shared;
 
 namespace FaasD.Functions.Scaling;
 

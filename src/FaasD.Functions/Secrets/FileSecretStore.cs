@@ -1,7 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Validation;
-using FaasD.Shared;
-
 namespace FaasD.Functions.Secrets;
 
 /// <summary>

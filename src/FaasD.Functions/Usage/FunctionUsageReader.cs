@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Deployment;
-using FaasD.Runtime;
-
 namespace FaasD.Functions.Usage;
 
 /// <summary>

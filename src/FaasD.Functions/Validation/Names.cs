@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using FaasD.Functions.Abstractions;
 
 namespace FaasD.Functions.Validation;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using FaasD.Functions.Abstractions;
-
 namespace FaasD.Functions.Validation;
 
 /// <summary>Kubernetes resource quantities as OpenFaaS users write them: memory "128Mi", "1G"; cpu "500m", "1.5".</summary>

@@ -1,7 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Replicas;
-using FaasD.Shared;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Functions.Waking;
 
 internal sealed partial class FunctionHandle

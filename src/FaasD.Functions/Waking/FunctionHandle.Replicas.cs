@@ -1,6 +1,3 @@
-using FaasD.Functions.Autoscaling;
-using FaasD.Functions.Replicas;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>

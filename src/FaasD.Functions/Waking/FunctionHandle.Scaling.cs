@@ -1,6 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Shared;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>Sleep decisions: the idler's periodic check and manual scaling.</summary>

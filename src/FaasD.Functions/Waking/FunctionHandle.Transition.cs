@@ -1,5 +1,3 @@
-using FaasD.Functions.Replicas;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>The shared in-flight operation that concurrent callers join (the single flight of a wake, pause or stop).</summary>

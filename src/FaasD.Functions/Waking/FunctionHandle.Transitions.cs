@@ -1,7 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Replicas;
-using FaasD.Shared;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>Runtime calls: each is begun under the lock (state published first), run outside it, and finished under it.</summary>

@@ -1,8 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Replicas;
-using FaasD.Functions.Scaling;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Replicas;
-using FaasD.Functions.Scaling;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaasD.Functions.Waking;

@@ -1,5 +1,3 @@
-using FaasD.Functions.Abstractions;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>A function's scale state as list/describe report it (<see cref="FunctionInfo"/>'s State, Replicas, AvailableReplicas).</summary>

@@ -1,5 +1,3 @@
-using FaasD.Functions.Abstractions;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>

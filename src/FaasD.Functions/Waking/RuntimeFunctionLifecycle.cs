@@ -1,7 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Deployment;
-using FaasD.Runtime;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>

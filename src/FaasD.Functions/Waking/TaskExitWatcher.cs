@@ -1,8 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Runtime;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Functions.Waking;
 
 /// <summary>Feeds the runtime's task exit events to the platform, so a crashed function starts again on its next request.</summary>

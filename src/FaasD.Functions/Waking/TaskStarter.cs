@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Net;
-using FaasD.Functions.Deployment;
 using FaasD.Functions.Health;
-using FaasD.Runtime;
-using FaasD.Runtime.Logs;
 
 namespace FaasD.Functions.Waking;
 

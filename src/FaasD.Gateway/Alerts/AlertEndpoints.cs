@@ -1,13 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace FaasD.Gateway.Alerts;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FaasD.Gateway.Json;
-
 namespace FaasD.Gateway.Functions;
 
 /// <summary>

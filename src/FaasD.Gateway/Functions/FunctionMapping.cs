@@ -1,6 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Json;
-
 namespace FaasD.Gateway.Functions;
 
 /// <summary>Wire types ↔ platform types. Empty strings, maps and lists become null on the way out (Go omitempty).</summary>

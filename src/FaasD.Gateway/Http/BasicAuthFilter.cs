@@ -1,6 +1,3 @@
-using FaasD.Gateway.Auth;
-using Microsoft.AspNetCore.Http;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>Runs the endpoint only for an authenticated caller; anyone else gets faas-provider's 401 answer.</summary>

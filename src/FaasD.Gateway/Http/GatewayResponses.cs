@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>Response shapes of the OpenFaaS API: Go <c>http.Error</c> plain text, JSON, and empty 200s.</summary>

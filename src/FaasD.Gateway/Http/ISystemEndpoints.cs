@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Routing;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>

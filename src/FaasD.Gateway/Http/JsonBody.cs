@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>The outcome of reading a JSON request body: a value, or the status and one-line reason to answer with.</summary>

@@ -1,10 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-using FaasD.Functions.Validation;
-using FaasD.Functions.Abstractions;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>A namespace chosen for a request, or the reason it cannot be used.</summary>

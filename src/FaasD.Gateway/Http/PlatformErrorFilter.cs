@@ -1,6 +1,3 @@
-using FaasD.Functions.Abstractions;
-using Microsoft.AspNetCore.Http;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>

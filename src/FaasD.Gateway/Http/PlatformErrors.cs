@@ -1,6 +1,3 @@
-using FaasD.Functions.Abstractions;
-using Microsoft.AspNetCore.Http;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>The one place where a <see cref="FunctionErrorKind"/> becomes an HTTP status.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>

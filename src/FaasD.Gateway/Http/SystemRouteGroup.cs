@@ -1,8 +1,3 @@
-using FaasD.Gateway.Auth;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace FaasD.Gateway.Http;
 
 /// <summary>

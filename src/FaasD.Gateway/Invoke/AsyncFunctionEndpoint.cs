@@ -1,15 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Http;
-using FaasD.Invocation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
-
 namespace FaasD.Gateway.Invoke;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace FaasD.Gateway.Invoke;
 

@@ -1,17 +1,5 @@
-using System.Globalization;
 using System.Net.Sockets;
-using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Http;
-using FaasD.Gateway.Metrics;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace FaasD.Gateway.Invoke;
 

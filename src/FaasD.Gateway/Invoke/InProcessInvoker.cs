@@ -1,10 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Metrics;
-using FaasD.Invocation;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Gateway.Invoke;
 

@@ -1,7 +1,3 @@
-using FaasD.Gateway.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-
 namespace FaasD.Gateway.Invoke;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
-using Microsoft.Net.Http.Headers;
-using Yarp.ReverseProxy.Forwarder;
-
 namespace FaasD.Gateway.Invoke;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FaasD.Gateway.Json;
 
 // The OpenFaaS wire types (faas-provider/types). Field names are the Go json tags. Output follows Go's

@@ -1,17 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
-using FaasD.Functions.Abstractions;
-using FaasD.Functions.Validation;
-using FaasD.Gateway.Http;
-using FaasD.Gateway.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace FaasD.Gateway.Logs;
 
 /// <summary>

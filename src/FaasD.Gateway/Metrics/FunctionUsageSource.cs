@@ -1,7 +1,3 @@
-using FaasD.Functions.Abstractions;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Gateway.Metrics;
 
 /// <summary>

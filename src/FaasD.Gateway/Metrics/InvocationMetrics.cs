@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using FaasD.Metrics;
 using Prometheus;
 
 namespace FaasD.Gateway.Metrics;

@@ -1,6 +1,3 @@
-using FaasD.Metrics;
-using Microsoft.AspNetCore.Http;
-
 namespace FaasD.Gateway.Metrics;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Metrics;
-using Microsoft.Extensions.Logging;
 using Prometheus;
 
 namespace FaasD.Gateway.Metrics;

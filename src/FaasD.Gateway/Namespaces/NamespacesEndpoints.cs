@@ -1,13 +1,3 @@
-using FaasD.Functions.Validation;
-using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Http;
-using FaasD.Gateway.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace FaasD.Gateway.Namespaces;
 
 /// <summary>

@@ -1,12 +1,3 @@
-using FaasD.Functions.Validation;
-using System.Text;
-using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Http;
-using FaasD.Gateway.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Gateway.Secrets;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using FaasD.Gateway.Http;
-using FaasD.Gateway.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
-
 namespace FaasD.Gateway.SystemInfo;
 
 /// <summary>

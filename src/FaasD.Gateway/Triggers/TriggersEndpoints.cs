@@ -1,11 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using FaasD.Gateway.Http;
-using FaasD.Invocation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace FaasD.Gateway.Triggers;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Gateway.Http;
-using FaasD.Gateway.Metrics;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace FaasD.Gateway.Ui;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Net.Http.Headers;
-
 namespace FaasD.Gateway.Ui;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FaasD.Gateway.Ui;
 
 /// <summary>One row of the portal's function list: what the OpenFaaS list has, plus state, latency and usage.</summary>

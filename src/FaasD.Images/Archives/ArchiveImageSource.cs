@@ -1,6 +1,4 @@
 using FaasD.Images.Distribution;
-using FaasD.Images.Oci;
-using FaasD.Images.Store;
 
 namespace FaasD.Images.Archives;
 

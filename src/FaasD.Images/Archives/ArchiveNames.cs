@@ -1,5 +1,3 @@
-using FaasD.Images.References;
-
 namespace FaasD.Images.Archives;
 
 /// <summary>How an archive's image names combine with a base-name override.</summary>

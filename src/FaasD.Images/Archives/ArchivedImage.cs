@@ -1,6 +1,3 @@
-using FaasD.Images.Oci;
-using FaasD.Images.References;
-
 namespace FaasD.Images.Archives;
 
 /// <summary>One named image in an archive: the name it will be stored under and its manifest or index.</summary>

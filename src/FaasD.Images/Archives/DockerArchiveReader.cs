@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using FaasD.Images.Oci;
-
 namespace FaasD.Images.Archives;
 
 /// <summary>

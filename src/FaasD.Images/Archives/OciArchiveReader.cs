@@ -1,5 +1,3 @@
-using FaasD.Images.Oci;
-
 namespace FaasD.Images.Archives;
 
 /// <summary>

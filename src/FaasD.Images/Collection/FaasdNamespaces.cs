@@ -1,4 +1,3 @@
-using FaasD.Containerd;
 using NamespacesApi = FaasD.Containerd.Api.Namespaces;
 
 namespace FaasD.Images.Collection;

@@ -1,8 +1,4 @@
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
-using FaasD.Images.References;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ContainersApi = FaasD.Containerd.Api.Containers;
 using ContentApi = FaasD.Containerd.Api.Content;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using FaasD.Containerd;
 using EventsApi = FaasD.Containerd.Api.Events;
 
 namespace FaasD.Images.Collection;

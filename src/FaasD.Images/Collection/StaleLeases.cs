@@ -1,6 +1,4 @@
 using System.Globalization;
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Containerd.Leases;
 using LeasesApi = FaasD.Containerd.Api.Leases;
 

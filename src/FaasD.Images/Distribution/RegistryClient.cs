@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using FaasD.Images.Distribution.Auth;
-using FaasD.Images.Oci;
-using FaasD.Images.References;
 
 namespace FaasD.Images.Distribution;
 

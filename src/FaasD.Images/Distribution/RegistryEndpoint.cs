@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace FaasD.Images.Distribution;
 
 /// <summary>

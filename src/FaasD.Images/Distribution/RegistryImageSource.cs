@@ -1,7 +1,3 @@
-using FaasD.Images.Oci;
-using FaasD.Images.References;
-using FaasD.Images.Store;
-
 namespace FaasD.Images.Distribution;
 
 /// <summary>A pull's blobs, read from the registry the reference names.</summary>

@@ -1,5 +1,3 @@
-using FaasD.Images.Oci;
-
 namespace FaasD.Images.Distribution;
 
 /// <summary>What a tag or digest points at. <paramref name="Content"/> is set when resolving had to download it anyway.</summary>

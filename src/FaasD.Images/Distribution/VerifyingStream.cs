@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FaasD.Images.IO;
 
 namespace FaasD.Images.Distribution;

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using FaasD.Images.Platforms;
-
 namespace FaasD.Images.Oci;
 
 /// <summary>A content descriptor as manifests and indexes carry it.</summary>

@@ -1,5 +1,3 @@
-using FaasD.Images.Oci;
-
 namespace FaasD.Images.Store;
 
 /// <summary>An image whose blobs are all in the content store, resolved down to this platform's manifest.</summary>

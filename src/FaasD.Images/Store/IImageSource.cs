@@ -1,5 +1,3 @@
-using FaasD.Images.Oci;
-
 namespace FaasD.Images.Store;
 
 /// <summary>Where a pull or import reads an image's blobs from: a registry or an archive. Every read is verified.</summary>

@@ -1,9 +1,5 @@
-using FaasD.Containerd;
 using FaasD.Containerd.Api.Content;
 using FaasD.Containerd.Content;
-using FaasD.Containerd.Errors;
-using FaasD.Images.Oci;
-using FaasD.Images.Platforms;
 
 namespace FaasD.Images.Store;
 

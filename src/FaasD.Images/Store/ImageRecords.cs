@@ -1,8 +1,5 @@
-using FaasD.Containerd;
 using FaasD.Containerd.Api.Images;
 using FaasD.Containerd.Api.Types;
-using FaasD.Containerd.Errors;
-using FaasD.Images.Oci;
 using Google.Protobuf.WellKnownTypes;
 
 namespace FaasD.Images.Store;

@@ -1,10 +1,6 @@
-using System.Security.Cryptography;
-using FaasD.Containerd;
 using FaasD.Containerd.Api.Diff;
 using FaasD.Containerd.Api.Snapshots;
 using FaasD.Containerd.Api.Types;
-using FaasD.Containerd.Errors;
-using FaasD.Images.Oci;
 using Google.Protobuf.WellKnownTypes;
 using ContentApi = FaasD.Containerd.Api.Content;
 

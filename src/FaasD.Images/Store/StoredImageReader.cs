@@ -1,8 +1,3 @@
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
-using FaasD.Images.Oci;
-using FaasD.Images.Platforms;
-
 namespace FaasD.Images.Store;
 
 /// <summary>Reads an image back from containerd: record → (index →) this platform's manifest → config → chain ID.</summary>

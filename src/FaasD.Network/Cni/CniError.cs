@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace FaasD.Network.Cni;
 
 /// <summary>A plugin's error answer, <c>{"code": 7, "msg": "...", "details": "..."}</c>; Code is null when the plugin gave none.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace FaasD.Network.Cni;
 
 /// <summary>One plugin entry of a conflist: its type and its whole JSON object, passed to it verbatim.</summary>

@@ -1,5 +1,3 @@
-using FaasD.Shared;
-
 namespace FaasD.Network.Namespaces;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Network.Pool;
 
 internal sealed partial class NetnsPool

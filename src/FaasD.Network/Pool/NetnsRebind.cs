@@ -1,6 +1,3 @@
-using FaasD.Network.Namespaces;
-using FaasD.Shared;
-
 namespace FaasD.Network.Pool;
 
 /// <summary>

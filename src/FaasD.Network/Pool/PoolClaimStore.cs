@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using FaasD.Network.State;
 
 namespace FaasD.Network.Pool;
 

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using FaasD.Invocation;
-using FaasD.Metrics;
-
 namespace FaasD.Queue.Dispatch;
 
 /// <summary>

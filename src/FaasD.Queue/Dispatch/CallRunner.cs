@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using FaasD.Invocation;
-using FaasD.Metrics;
-using FaasD.Queue.Model;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Queue.Dispatch;
 

@@ -1,10 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
-using FaasD.Invocation;
-using FaasD.Metrics;
-using FaasD.Queue.Model;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Queue.Dispatch;
 

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using FaasD.Functions.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Queue.Dispatch;
 

@@ -1,5 +1,3 @@
-using FaasD.Queue.Model;
-
 namespace FaasD.Queue.Dispatch;
 
 /// <summary>

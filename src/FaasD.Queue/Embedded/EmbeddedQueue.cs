@@ -1,9 +1,4 @@
-using FaasD.Invocation;
-using FaasD.Queue.Dispatch;
-using FaasD.Queue.Model;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FaasD.Queue.Embedded;
 

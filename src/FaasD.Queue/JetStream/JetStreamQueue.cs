@@ -1,10 +1,4 @@
-using System.Collections.Concurrent;
-using FaasD.Invocation;
-using FaasD.Queue.Dispatch;
-using FaasD.Queue.Model;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;

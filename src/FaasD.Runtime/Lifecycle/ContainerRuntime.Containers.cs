@@ -1,7 +1,4 @@
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
 using FaasD.Containerd.Specs;
-using FaasD.Runtime.Oci;
 using FaasD.Runtime.Users;
 using Grpc.Core;
 

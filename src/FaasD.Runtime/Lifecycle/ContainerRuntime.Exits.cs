@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using FaasD.Containerd.Errors;
 using FaasD.Containerd.Events;
 
 namespace FaasD.Runtime.Lifecycle;

@@ -1,5 +1,3 @@
-using FaasD.Containerd.Errors;
-
 namespace FaasD.Runtime.Lifecycle;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using FaasD.Containerd;
-using FaasD.Network;
-
 namespace FaasD.Runtime.Lifecycle;
 
 internal sealed partial class ContainerRuntime

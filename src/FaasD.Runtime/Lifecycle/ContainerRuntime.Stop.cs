@@ -1,7 +1,3 @@
-using FaasD.Containerd;
-using FaasD.Containerd.Errors;
-using FaasD.Runtime.Cgroups;
-
 namespace FaasD.Runtime.Lifecycle;
 
 internal sealed partial class ContainerRuntime

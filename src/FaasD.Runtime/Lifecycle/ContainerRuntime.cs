@@ -1,10 +1,4 @@
-using FaasD.Containerd;
-using FaasD.Images;
-using FaasD.Network;
-using FaasD.Runtime.Cgroups;
 using FaasD.Runtime.Logs;
-using FaasD.Runtime.Oci;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 using FaasD.Runtime.Users;

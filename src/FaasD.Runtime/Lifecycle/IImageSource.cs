@@ -1,5 +1,3 @@
-using FaasD.Runtime.Oci;
-
 namespace FaasD.Runtime.Lifecycle;
 
 /// <summary>What the runtime needs from the image layer: an image made present, and what a present image says.</summary>

@@ -1,6 +1,3 @@
-using FaasD.Images;
-using FaasD.Runtime.Oci;
-
 namespace FaasD.Runtime.Lifecycle;
 
 /// <summary>The image layer as the runtime needs it, with its failures turned into <see cref="RuntimeException"/>s.</summary>

@@ -1,6 +1,3 @@
-using FaasD.Containerd.Errors;
-using FaasD.Network;
-
 namespace FaasD.Runtime.Lifecycle;
 
 /// <summary>The one place lower layers' failures become <see cref="RuntimeException"/>s, so callers above test kinds only.</summary>

@@ -1,6 +1,3 @@
-using FaasD.Runtime.Cgroups;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Runtime.Oci;
 
 /// <summary>Everything besides the <see cref="ContainerSpec"/> that decides a container's OCI spec.</summary>

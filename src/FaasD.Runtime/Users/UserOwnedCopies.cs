@@ -1,5 +1,3 @@
-using FaasD.Runtime.Oci;
-
 namespace FaasD.Runtime.Users;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FaasD.Triggers.Cron;
-
 namespace FaasD.Triggers.Annotations;
 
 /// <summary>What a function's annotations ask the triggers to do; null parts are absent.</summary>

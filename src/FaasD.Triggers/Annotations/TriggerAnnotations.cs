@@ -1,5 +1,4 @@
 using System.Globalization;
-using FaasD.Triggers.Cron;
 
 namespace FaasD.Triggers.Annotations;
 

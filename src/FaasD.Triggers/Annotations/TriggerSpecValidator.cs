@@ -1,5 +1,3 @@
-using FaasD.Functions.Abstractions;
-
 namespace FaasD.Triggers.Annotations;
 
 /// <summary>Deploy and update reject trigger annotations that could never run (bad schedule, zone, subject): 400.</summary>

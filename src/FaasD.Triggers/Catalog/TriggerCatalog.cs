@@ -1,7 +1,4 @@
-using FaasD.Invocation;
-using FaasD.Triggers.Cron;
 using FaasD.Triggers.Nats;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Triggers.Catalog;
 

@@ -1,5 +1,3 @@
-using FaasD.Triggers.Annotations;
-
 namespace FaasD.Triggers.Cron;
 
 /// <summary>One scheduled function's mutable state; guarded by the scheduler's lock.</summary>

@@ -1,10 +1,4 @@
-using FaasD.Invocation;
 using FaasD.Metrics;
-using FaasD.Triggers.Annotations;
-using FaasD.Triggers.Dispatch;
-using FaasD.Triggers.Sync;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Triggers.Cron;
 

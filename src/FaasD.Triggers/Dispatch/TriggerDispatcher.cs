@@ -1,7 +1,3 @@
-using FaasD.Invocation;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Triggers.Dispatch;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using FaasD.Invocation;
-using NATS.Client.Core;
-
 namespace FaasD.Triggers.Nats;
 
 /// <summary>Maps a NATS message to a function call and the function's answer to a NATS reply.</summary>

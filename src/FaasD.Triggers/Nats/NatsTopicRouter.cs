@@ -1,11 +1,3 @@
-using FaasD.Invocation;
-using FaasD.Triggers.Annotations;
-using FaasD.Triggers.Dispatch;
-using FaasD.Triggers.Sync;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
-
 namespace FaasD.Triggers.Nats;
 
 /// <summary>

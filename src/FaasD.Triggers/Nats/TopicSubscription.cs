@@ -1,7 +1,3 @@
-using FaasD.Triggers.Annotations;
-using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
-
 namespace FaasD.Triggers.Nats;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using FaasD.Triggers.Dispatch;
-using FaasD.Invocation;
-using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
-
 namespace FaasD.Triggers.Nats;
 
 /// <summary>

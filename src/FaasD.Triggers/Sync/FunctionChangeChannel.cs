@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using FaasD.Functions.Abstractions;
 
 namespace FaasD.Triggers.Sync;
 

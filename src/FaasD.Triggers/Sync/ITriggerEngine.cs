@@ -1,5 +1,3 @@
-using FaasD.Triggers.Annotations;
-
 namespace FaasD.Triggers.Sync;
 
 /// <summary>A kind of trigger (cron, NATS) that follows the functions' annotations as the reconciler feeds them.</summary>

@@ -1,8 +1,3 @@
-using FaasD.Functions.Abstractions;
-using FaasD.Triggers.Annotations;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Triggers.Sync;
 
 /// <summary>

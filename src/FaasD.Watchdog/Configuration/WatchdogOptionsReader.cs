@@ -1,4 +1,3 @@
-using System.Globalization;
 using FaasD.Shared;
 
 namespace FaasD.Watchdog.Configuration;

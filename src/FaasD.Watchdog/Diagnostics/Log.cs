@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Watchdog.Diagnostics;
 
 /// <summary>The watchdog's own log events; ids are stable so log searches keep working across releases.</summary>

@@ -1,9 +1,4 @@
 using System.Text;
-using FaasD.Watchdog.Configuration;
-using FaasD.Watchdog.Diagnostics;
-using FaasD.Watchdog.Output;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Watchdog.Functions;
 

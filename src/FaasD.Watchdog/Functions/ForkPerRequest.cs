@@ -1,7 +1,3 @@
-using FaasD.Watchdog.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-
 namespace FaasD.Watchdog.Functions;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace FaasD.Watchdog.Functions;
 
 /// <summary>Serves one function invocation; one implementation per mode.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http;
-
 namespace FaasD.Watchdog.Functions;
 
 /// <summary>Small helpers for the watchdog's own (non-function) answers.</summary>

@@ -1,6 +1,4 @@
-using FaasD.Watchdog.Functions;
 using FaasD.Watchdog.Upstream;
-using Microsoft.AspNetCore.Http;
 
 namespace FaasD.Watchdog.Health;
 

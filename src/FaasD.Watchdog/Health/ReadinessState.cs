@@ -1,5 +1,3 @@
-using FaasD.Watchdog.Configuration;
-
 namespace FaasD.Watchdog.Health;
 
 /// <summary>

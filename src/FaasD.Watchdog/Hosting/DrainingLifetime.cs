@@ -1,9 +1,4 @@
 using System.Runtime.InteropServices;
-using FaasD.Watchdog.Configuration;
-using FaasD.Watchdog.Diagnostics;
-using FaasD.Watchdog.Health;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Watchdog.Hosting;
 

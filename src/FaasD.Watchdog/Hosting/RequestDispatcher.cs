@@ -1,8 +1,3 @@
-using FaasD.Watchdog.Configuration;
-using FaasD.Watchdog.Functions;
-using FaasD.Watchdog.Health;
-using Microsoft.AspNetCore.Http;
-
 namespace FaasD.Watchdog.Hosting;
 
 /// <summary>

@@ -1,16 +1,9 @@
 using System.Net;
-using FaasD.Watchdog.Configuration;
-using FaasD.Watchdog.Diagnostics;
-using FaasD.Watchdog.Functions;
-using FaasD.Watchdog.Health;
-using FaasD.Watchdog.Output;
 using FaasD.Watchdog.Upstream;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Watchdog.Hosting;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using FaasD.Watchdog.Configuration;
-
 namespace FaasD.Watchdog.Output;
 
 /// <summary>

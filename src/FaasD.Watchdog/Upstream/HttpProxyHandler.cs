@@ -1,10 +1,5 @@
 using FaasD.Shared;
-using FaasD.Watchdog.Configuration;
-using FaasD.Watchdog.Diagnostics;
-using FaasD.Watchdog.Functions;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Watchdog.Upstream;
 

@@ -1,11 +1,4 @@
 using System.Net.Sockets;
-using FaasD.Watchdog.Configuration;
-using FaasD.Watchdog.Diagnostics;
-using FaasD.Watchdog.Functions;
-using FaasD.Watchdog.Health;
-using FaasD.Watchdog.Output;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Watchdog.Upstream;
 

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using FaasD.Configuration;
-
 namespace FaasD.Commands;
 
 /// <summary>`faasd config`: the effective settings of `faasd up` and where each value came from.</summary>

@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
 using FaasD.Images;
-using FaasD.Images.Collection;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Commands;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using FaasD.Systemd.Install;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Commands;
 

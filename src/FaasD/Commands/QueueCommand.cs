@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using FaasD.Configuration;
 
 namespace FaasD.Commands;
 

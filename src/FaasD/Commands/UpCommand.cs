@@ -1,13 +1,8 @@
-using System.CommandLine;
-using System.Net;
-using FaasD.Configuration;
 using FaasD.Gateway;
 using FaasD.Hosting;
 using FaasD.Systemd;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Serilog;
 
 namespace FaasD.Commands;

@@ -1,6 +1,4 @@
-using FaasD.Configuration;
 using FaasD.Queue;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FaasD.Hosting;
 

@@ -1,6 +1,3 @@
-using FaasD.Compose;
-using Microsoft.Extensions.Hosting;
-
 namespace FaasD.Hosting;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using FaasD.Configuration;
 using FaasD.Gateway;
-using FaasD.Runtime;
 
 namespace FaasD.Hosting;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using FaasD.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace FaasD.Hosting;
 
 /// <summary>

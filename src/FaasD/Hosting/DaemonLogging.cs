@@ -1,4 +1,3 @@
-using FaasD.Configuration;
 using FaasD.Systemd.Journal;
 using Serilog;
 using Serilog.Events;

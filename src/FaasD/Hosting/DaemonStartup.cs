@@ -1,13 +1,6 @@
-using FaasD.Compose;
 using FaasD.Compose.Running;
-using FaasD.Configuration;
 using FaasD.Functions;
-using FaasD.Images.Collection;
-using FaasD.Runtime;
-using FaasD.Runtime.Logs;
 using FaasD.Systemd.Manager;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Hosting;
 

@@ -1,14 +1,8 @@
-using FaasD.Compose;
-using FaasD.Configuration;
 using FaasD.Functions;
 using FaasD.Functions.Scaling;
 using FaasD.Images;
-using FaasD.Images.Collection;
 using FaasD.Network;
-using FaasD.Runtime;
-using FaasD.Runtime.Logs;
 using FaasD.Triggers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FaasD.Hosting;

@@ -1,9 +1,6 @@
-using FaasD.Runtime.Logs;
 using FaasD.Systemd.Journal;
 using FaasD.Systemd.Watchdog;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Systemd;
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace FaasD.Images.Distribution.Auth;
 
 /// <summary>

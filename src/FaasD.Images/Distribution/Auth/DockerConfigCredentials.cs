@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using FaasD.Images.Oci;
-using FaasD.Images.References;
-
 namespace FaasD.Images.Distribution.Auth;
 
 /// <summary>

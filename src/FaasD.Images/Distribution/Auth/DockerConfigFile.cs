@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FaasD.Images.Distribution.Auth;
 
 /// <summary>The part of docker's <c>config.json</c> that holds registry logins.</summary>

@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using FaasD.Images.Oci;
 
 namespace FaasD.Images.Distribution.Auth;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace FaasD.Images.Distribution.Auth;
 
 /// <summary>A token server's answer (docker token auth spec: <c>token</c>; OAuth2: <c>access_token</c>).</summary>

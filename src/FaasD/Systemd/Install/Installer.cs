@@ -1,5 +1,4 @@
 using FaasD.Systemd.Manager;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Systemd.Install;
 

@@ -1,5 +1,3 @@
-using FaasD.Runtime.Logs;
-
 namespace FaasD.Systemd.Journal;
 
 /// <summary>

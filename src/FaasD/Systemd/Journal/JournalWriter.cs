@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Net.Sockets;
 
 namespace FaasD.Systemd.Journal;
 

@@ -1,6 +1,4 @@
 using FaasD.Systemd.Install;
-using Microsoft.Extensions.Logging;
-using Tmds.DBus.Protocol;
 
 namespace FaasD.Systemd.Manager;
 

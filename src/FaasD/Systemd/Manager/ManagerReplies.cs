@@ -1,5 +1,3 @@
-using Tmds.DBus.Protocol;
-
 namespace FaasD.Systemd.Manager;
 
 /// <summary>Readers for the reply and signal bodies we use, each in the signature systemd's API documents.</summary>

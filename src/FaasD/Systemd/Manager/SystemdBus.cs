@@ -1,7 +1,3 @@
-using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
-using Tmds.DBus.Protocol;
-
 namespace FaasD.Systemd.Manager;
 
 /// <summary>

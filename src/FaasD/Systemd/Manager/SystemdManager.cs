@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Tmds.DBus.Protocol;
-
 namespace FaasD.Systemd.Manager;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Logging;
 
 namespace FaasD.Systemd.Watchdog;
 

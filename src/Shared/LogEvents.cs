@@ -44,6 +44,8 @@ internal static class LogEvents
     public const int Recovered = 1003;
     public const int ComposeRefused = 1004;
     public const int ComposeIncomplete = 1005;
+    // Hosting/IdleMemoryTrim.cs
+    public const int MemoryTrimmed = 1010;
 
     // ── FaasD.Network (1100–1299): network namespaces and CNI
     // Network/CniNetworkManager.Log.cs

@@ -45,6 +45,9 @@ public sealed record DaemonSettings
     public TimeSpan ScaleDownWindow { get; init; } = TimeSpan.FromMinutes(1);
     public TimeSpan LivenessInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often <see cref="Hosting.IdleMemoryTrim"/> checks for the end of a burst; zero: never trims.</summary>
+    public TimeSpan MemoryTrimInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     public string SecretsDir => Path.Combine(StateDir, "secrets");
     public string LogsDir => Path.Combine(StateDir, "logs");
     public string CniConfPath => Path.Combine(CniConfDir, CniConfFile);

@@ -54,6 +54,7 @@ public sealed class SettingsOptions
         HeadersTimeout = Add<TimeSpan>("--request-headers-timeout", "FAASD_REQUEST_HEADERS_TIMEOUT", "15s", "A client must send all request headers within this time, or the connection is closed (slow-client guard).", ParseDuration);
         Autoscale = Add<bool>("--autoscale", "FAASD_AUTOSCALE", "true", "Scale functions that carry com.openfaas.scale.type, .target or .max labels by their load (rps, capacity, cpu).", bool.Parse);
         ScaleDownWindow = Add<TimeSpan>("--scale-down-window", "FAASD_SCALE_DOWN_WINDOW", "1m", "How long load must stay low before the autoscaler removes replicas (label com.openfaas.scale.down-window overrides).", ParseDuration);
+        MemoryTrimInterval = Add<TimeSpan>("--memory-trim-interval", "FAASD_MEMORY_TRIM_INTERVAL", "10s", "How often the daemon checks whether a burst of work (deploys, scaling, load) is over; then it returns the memory the burst left behind to the system (0: never).", ParseDuration);
         LivenessInterval = Add<TimeSpan>("--liveness-interval", "FAASD_LIVENESS_INTERVAL", "2s", "Time between liveness probes of replicas whose function has the com.openfaas.health.http.path annotation (3 failures in a row replace the replica).", ParseDuration);
     }
 
@@ -68,6 +69,7 @@ public sealed class SettingsOptions
     public Option<string> Insecure { get; }
     public Option<TimeSpan> ReadinessTimeout { get; }
     public Option<TimeSpan> UpstreamTimeout { get; }
+    public Option<TimeSpan> MemoryTrimInterval { get; }
     public Option<TimeSpan> StopGrace { get; }
     public Option<bool> ScaleToZero { get; }
     public Option<TimeSpan> ScaleToZeroIdle { get; }
@@ -150,6 +152,7 @@ public sealed class SettingsOptions
             Autoscale = result.GetValue(Autoscale),
             ScaleDownWindow = result.GetValue(ScaleDownWindow),
             LivenessInterval = result.GetValue(LivenessInterval),
+            MemoryTrimInterval = result.GetValue(MemoryTrimInterval),
         };
     }
 

@@ -75,6 +75,9 @@ internal static class PlatformServices
             StopGracePeriod = settings.StopGracePeriod,
         });
         services.AddHostedService<ComposeShutdown>();
+        services.AddSingleton(new IdleMemoryTrimOptions { Interval = settings.MemoryTrimInterval });
+        services.AddSingleton<IManagedHeap, ManagedHeap>();
+        services.AddHostedService<IdleMemoryTrim>();
         services.AddTriggers(triggers =>
         {
             triggers.NatsUrl = settings.NatsUrl;

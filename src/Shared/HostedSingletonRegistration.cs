@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ internal static class HostedSingletonRegistration
     /// One <typeparamref name="TImplementation"/>, resolved both as <typeparamref name="TService"/> and as a hosted service:
     /// the instance the host starts is the one callers use (a second instance would have nothing running behind it).
     /// </summary>
-    public static IServiceCollection AddHostedSingleton<TService, TImplementation>(this IServiceCollection services)
+    public static IServiceCollection AddHostedSingleton<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>(this IServiceCollection services)
         where TService : class
         where TImplementation : class, TService, IHostedService
     {

@@ -2,19 +2,19 @@ namespace FaasD.Hosting;
 
 /// <summary>
 /// Gives memory back to the system once a burst of work is over. A deploy wave, a scale-to-zero of many functions
-/// or a load test leaves the GC with committed regions far above the few MB the daemon keeps alive (measured with
-/// 50 frozen functions: 2.5 MB of live objects, 13 MB more anonymous memory than at start); the GC keeps them for
-/// the next burst, which on a 512 MB Raspberry Pi is memory the functions need. So when at least
-/// <see cref="IdleMemoryTrimOptions.Burst"/> was allocated since the last trim and the daemon then allocated less
-/// than <see cref="IdleMemoryTrimOptions.Quiet"/> during one check interval (it is idle), one aggressive,
-/// compacting collection returns the free regions. It never runs under load (allocation then exceeds Quiet), and
-/// a daemon that stays idle pays nothing after the first trim.
+/// or a load test leaves the GC with committed regions far above what the daemon keeps alive (measured with 50
+/// frozen functions: 2.5 MB of live objects, 13 MB more anonymous memory than at start); the GC keeps them for the
+/// next burst, which on a 512 MB Raspberry Pi is memory the functions need. So when the heap holds at least
+/// <see cref="IdleMemoryTrimOptions.Slack"/> of committed memory beyond its live size, and the daemon allocated less
+/// than <see cref="IdleMemoryTrimOptions.Quiet"/> during the last check interval (no load), one aggressive,
+/// compacting collection returns the free regions. Under load it never runs, and after a trim it waits at least
+/// <see cref="IdleMemoryTrimOptions.MinGap"/>, so a heap that cannot shrink further is not collected again and again.
 /// </summary>
 internal sealed partial class IdleMemoryTrim(IdleMemoryTrimOptions options, IManagedHeap heap, TimeProvider time, ILogger<IdleMemoryTrim> logger)
     : BackgroundService
 {
-    private long _atLastTrim = heap.AllocatedBytes;
     private long _atLastCheck = heap.AllocatedBytes;
+    private long? _lastTrim;
 
     /// <summary>Times the heap was trimmed (for tests and the log).</summary>
     public int Trims { get; private set; }
@@ -33,13 +33,15 @@ internal sealed partial class IdleMemoryTrim(IdleMemoryTrimOptions options, IMan
         }
     }
 
-    /// <summary>One check (the timer's tick; tests call it directly): trims when a burst is over.</summary>
+    /// <summary>One check (the timer's tick; tests call it directly): trims when the daemon is idle and the heap holds slack.</summary>
     internal void Check()
     {
         var allocated = heap.AllocatedBytes;
         var sinceCheck = allocated - _atLastCheck;
         _atLastCheck = allocated;
-        if (allocated - _atLastTrim < options.Burst || sinceCheck >= options.Quiet)
+        var now = time.GetTimestamp();
+        var slack = heap.CommittedBytes - heap.LiveBytes;
+        if (sinceCheck >= options.Quiet || slack < options.Slack || (_lastTrim is { } last && time.GetElapsedTime(last, now) < options.MinGap))
         {
             return;
         }
@@ -47,24 +49,29 @@ internal sealed partial class IdleMemoryTrim(IdleMemoryTrimOptions options, IMan
         var before = heap.CommittedBytes;
         heap.Compact();
         Trims++;
-        _atLastTrim = _atLastCheck = heap.AllocatedBytes;
+        _lastTrim = now;
+        _atLastCheck = heap.AllocatedBytes;
         LogTrimmed(before / 1024 / 1024, heap.CommittedBytes / 1024 / 1024);
     }
 
-    [LoggerMessage(EventId = LogEvents.MemoryTrimmed, Level = LogLevel.Debug, Message = "Idle after a burst: managed heap trimmed, committed {BeforeMb} MB -> {AfterMb} MB")] private partial void LogTrimmed(long beforeMb, long afterMb);
+    [LoggerMessage(EventId = LogEvents.MemoryTrimmed, Level = LogLevel.Debug, Message = "Idle: managed heap trimmed, committed {BeforeMb} MB -> {AfterMb} MB")] private partial void LogTrimmed(long beforeMb, long afterMb);
 }
 
-/// <summary>When <see cref="IdleMemoryTrim"/> looks and what counts as a burst and as idle.</summary>
+/// <summary>When <see cref="IdleMemoryTrim"/> looks, what counts as idle and how much slack is worth a trim.</summary>
 internal sealed record IdleMemoryTrimOptions
 {
     /// <summary>How often allocation is checked; zero turns trimming off.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Allocation since the last trim that makes a trim worth its pause.</summary>
-    public long Burst { get; init; } = 8L << 20;
+    /// <summary>Allocation within one interval below which the daemon counts as idle (an idle daemon with 100
+    /// functions still allocates a little: idler, log pump, metrics).</summary>
+    public long Quiet { get; init; } = 4L << 20;
 
-    /// <summary>Allocation within one interval below which the daemon counts as idle.</summary>
-    public long Quiet { get; init; } = 1L << 20;
+    /// <summary>Committed heap memory beyond the live size that makes a trim worth its pause.</summary>
+    public long Slack { get; init; } = 8L << 20;
+
+    /// <summary>Shortest time between two trims.</summary>
+    public TimeSpan MinGap { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The GC as the trimmer sees it: a seam so tests can drive it without real collections.</summary>
@@ -74,6 +81,9 @@ internal interface IManagedHeap
 
     long CommittedBytes { get; }
 
+    /// <summary>The heap's size after the last collection (what it would shrink to).</summary>
+    long LiveBytes { get; }
+
     void Compact();
 }
 
@@ -82,6 +92,8 @@ internal sealed class ManagedHeap : IManagedHeap
     public long AllocatedBytes => GC.GetTotalAllocatedBytes();
 
     public long CommittedBytes => GC.GetGCMemoryInfo().TotalCommittedBytes;
+
+    public long LiveBytes => GC.GetGCMemoryInfo().HeapSizeBytes;
 
     // Aggressive: compact every generation and decommit what is free instead of keeping it for the next burst.
     public void Compact() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

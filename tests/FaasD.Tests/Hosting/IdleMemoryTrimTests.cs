@@ -8,40 +8,58 @@ namespace FaasD.Tests.Hosting;
 public sealed class IdleMemoryTrimTests
 {
     private const long MiB = 1L << 20;
-    private static readonly IdleMemoryTrimOptions Options = new() { Interval = TimeSpan.FromSeconds(10), Burst = 8 * MiB, Quiet = 1 * MiB };
+
+    private static readonly IdleMemoryTrimOptions Options = new()
+    {
+        Interval = TimeSpan.FromSeconds(10),
+        Quiet = 4 * MiB,
+        Slack = 8 * MiB,
+        MinGap = TimeSpan.FromMinutes(1),
+    };
 
     [Test]
-    public void A_burst_followed_by_a_quiet_interval_is_trimmed_once()
+    public void An_idle_daemon_with_slack_in_its_heap_is_trimmed()
     {
-        var heap = new FakeHeap();
-        var trim = Create(heap);
+        var (heap, time, trim) = Create();
+        heap.Committed = 40 * MiB;
+        heap.Live = 6 * MiB;
 
-        heap.Allocate(20 * MiB);
+        heap.Allocate(30 * MiB);
         trim.Check();                       // the burst is still going on in this interval
         Assert.That(heap.Compactions, Is.Zero);
 
-        heap.Allocate(100 * 1024);
-        trim.Check();                       // quiet now: trim
-        heap.Allocate(100 * 1024);
-        trim.Check();                       // still quiet, but nothing new to give back
-        trim.Check();
+        heap.Allocate(MiB);
+        time.Advance(Options.Interval);
+        trim.Check();                       // idle now: trim
 
         Assert.Multiple(() =>
         {
             Assert.That(heap.Compactions, Is.EqualTo(1));
             Assert.That(trim.Trims, Is.EqualTo(1));
+            Assert.That(heap.Committed, Is.EqualTo(6 * MiB));
         });
+
+        for (var i = 0; i < 20; i++)
+        {
+            heap.Allocate(MiB);
+            time.Advance(Options.Interval);
+            trim.Check();                   // still idle, nothing left to give back
+        }
+
+        Assert.That(heap.Compactions, Is.EqualTo(1));
     }
 
     [Test]
     public void Steady_load_is_never_interrupted_by_a_trim()
     {
-        var heap = new FakeHeap();
-        var trim = Create(heap);
+        var (heap, time, trim) = Create();
+        heap.Committed = 60 * MiB;
+        heap.Live = 6 * MiB;
 
         for (var i = 0; i < 30; i++)
         {
             heap.Allocate(5 * MiB);
+            time.Advance(Options.Interval);
             trim.Check();
         }
 
@@ -49,32 +67,50 @@ public sealed class IdleMemoryTrimTests
     }
 
     [Test]
-    public void An_idle_daemon_that_allocates_a_little_is_not_trimmed()
+    public void A_heap_without_slack_is_left_alone()
     {
-        var heap = new FakeHeap();
-        var trim = Create(heap);
+        var (heap, time, trim) = Create();
+        heap.Committed = 12 * MiB;
+        heap.Live = 6 * MiB;
 
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 30; i++)
         {
-            heap.Allocate(50 * 1024);
+            time.Advance(Options.Interval);
             trim.Check();
         }
 
-        Assert.That(heap.Compactions, Is.Zero, "5 MB over 100 intervals never makes a burst");
+        Assert.That(heap.Compactions, Is.Zero);
     }
 
     [Test]
-    public void A_second_burst_is_trimmed_again()
+    public void A_heap_that_does_not_shrink_is_collected_at_most_once_a_minute()
     {
-        var heap = new FakeHeap();
-        var trim = Create(heap);
+        var (heap, time, trim) = Create();
+        heap.Committed = 40 * MiB;
+        heap.Live = 6 * MiB;
+        heap.Shrinks = false;
 
-        foreach (var _ in Enumerable.Range(0, 2))
+        for (var i = 0; i < 18; i++)          // three minutes of idle checks
         {
-            heap.Allocate(10 * MiB);
-            trim.Check();
+            time.Advance(Options.Interval);
             trim.Check();
         }
+
+        Assert.That(heap.Compactions, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Slack_that_comes_back_after_the_gap_is_trimmed_again()
+    {
+        var (heap, time, trim) = Create();
+        heap.Live = 6 * MiB;
+        heap.Committed = 40 * MiB;
+        time.Advance(Options.Interval);
+        trim.Check();
+
+        heap.Committed = 40 * MiB;          // a second burst
+        time.Advance(Options.MinGap);
+        trim.Check();
 
         Assert.That(heap.Compactions, Is.EqualTo(2));
     }
@@ -82,13 +118,11 @@ public sealed class IdleMemoryTrimTests
     [Test]
     public async Task The_timer_drives_the_checks_and_an_interval_of_zero_turns_it_off()
     {
-        var heap = new FakeHeap();
+        var heap = new FakeHeap { Committed = 40 * MiB, Live = 6 * MiB };
         var time = new FakeTimeProvider();
         using var trim = new IdleMemoryTrim(Options, heap, time, NullLogger<IdleMemoryTrim>.Instance);
         await trim.StartAsync(CancellationToken.None);
-        heap.Allocate(20 * MiB);
-        // The first tick sees the burst, the second a quiet interval. The clock moves on each poll: an advance made
-        // before the service armed its timer would be lost.
+        // The clock moves on each poll: an advance made before the service armed its timer would be lost.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (heap.Compactions == 0 && DateTime.UtcNow < deadline)
         {
@@ -99,13 +133,12 @@ public sealed class IdleMemoryTrimTests
         await trim.StopAsync(CancellationToken.None);
         Assert.That(heap.Compactions, Is.EqualTo(1));
 
-        var offHeap = new FakeHeap();
+        var offHeap = new FakeHeap { Committed = 40 * MiB, Live = 6 * MiB };
         using var off = new IdleMemoryTrim(Options with { Interval = TimeSpan.Zero }, offHeap, time, NullLogger<IdleMemoryTrim>.Instance);
         await off.StartAsync(CancellationToken.None);
-        offHeap.Allocate(20 * MiB);
         for (var i = 0; i < 5; i++)
         {
-            time.Advance(TimeSpan.FromSeconds(10));
+            time.Advance(Options.Interval);
             await Task.Delay(10);
         }
 
@@ -130,8 +163,12 @@ public sealed class IdleMemoryTrimTests
         Assert.That(heap.CommittedBytes, Is.LessThan(withGarbage - (16 * MiB)), "50 MB of garbage was decommitted");
     }
 
-    private static IdleMemoryTrim Create(IManagedHeap heap) =>
-        new(Options, heap, new FakeTimeProvider(), NullLogger<IdleMemoryTrim>.Instance);
+    private static (FakeHeap Heap, FakeTimeProvider Time, IdleMemoryTrim Trim) Create()
+    {
+        var heap = new FakeHeap();
+        var time = new FakeTimeProvider();
+        return (heap, time, new IdleMemoryTrim(Options, heap, time, NullLogger<IdleMemoryTrim>.Instance));
+    }
 
     private sealed class FakeHeap : IManagedHeap
     {
@@ -139,12 +176,27 @@ public sealed class IdleMemoryTrimTests
 
         public long AllocatedBytes => Interlocked.Read(ref _allocated);
 
-        public long CommittedBytes => 64 * MiB;
+        public long CommittedBytes => Committed;
+
+        public long LiveBytes => Live;
+
+        public long Committed { get; set; }
+
+        public long Live { get; set; }
+
+        public bool Shrinks { get; set; } = true;
 
         public int Compactions { get; private set; }
 
         public void Allocate(long bytes) => Interlocked.Add(ref _allocated, bytes);
 
-        public void Compact() => Compactions++;
+        public void Compact()
+        {
+            Compactions++;
+            if (Shrinks)
+            {
+                Committed = Live;
+            }
+        }
     }
 }

@@ -46,8 +46,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
 
 var faasd = options.Faasd ?? FindFaasd(root);
 string? watchdog = null;
-if (options.Only.Contains("watchdog") || options.Only.Contains("keepalive"))
-if (options.Only.Contains("watchdog") || options.Only.Contains("replicas"))
+if (options.Only.Contains("watchdog") || options.Only.Contains("keepalive") || options.Only.Contains("replicas"))
 {
     watchdog = options.Watchdog ?? Path.Combine(root, "bench", ".artifacts", "watchdog", "fwatchdog");
     if (!File.Exists(watchdog))

@@ -20,6 +20,7 @@ internal sealed partial class NetnsPool
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
+    private volatile bool _recovered;
 
     public NetnsPool(IPooledAttachments attachments, NetworkOptions options, ILogger logger, TimeProvider time)
     {
@@ -78,6 +79,14 @@ internal sealed partial class NetnsPool
         await _stopping.CancelAsync();
         await _loop;
 
+        if (!_recovered)
+        {
+            // Stopped before recovery finished (a start and stop within moments): what the last run left is still
+            // only on disk. Release it now instead of leaving it to a next start with this state directory, which
+            // may never come.
+            await RecoverForReleaseAsync(cancellationToken);
+        }
+
         var released = 0;
         while (_ready.TryDequeue(out var poolId) || _discarded.TryDequeue(out poolId))
         {
@@ -124,6 +133,7 @@ internal sealed partial class NetnsPool
                     }
                 }
 
+                _recovered = true;
                 LogRecovered(recovered.Count, IdPrefix);
                 return;
             }
@@ -132,6 +142,22 @@ internal sealed partial class NetnsPool
                 LogRecoveryFailed(e, _options.PoolRetryDelay);
                 await Task.Delay(_options.PoolRetryDelay, _time, stopping);
             }
+        }
+    }
+
+    private async Task RecoverForReleaseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var poolId in await _attachments.RecoverAsync(IdPrefix, cancellationToken))
+            {
+                _discarded.Enqueue(poolId);
+            }
+        }
+        catch (Exception e) when (e is NetworkException or IOException or OperationCanceledException)
+        {
+            // The records stay; a next start with this state directory recovers them.
+            LogRecoveryFailed(e, TimeSpan.Zero);
         }
     }
 
@@ -153,6 +179,12 @@ internal sealed partial class NetnsPool
                 await _attachments.CreateAsync(poolId, stopping);
                 _ready.Enqueue(poolId);
                 LogAdded(poolId, _ready.Count, Size);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopped in the middle of an attach: whatever of it was made is released with the other entries.
+                _discarded.Enqueue(poolId);
+                throw;
             }
             catch (Exception e) when (e is NetworkException or IOException)
             {

@@ -101,6 +101,37 @@ public sealed class NetnsPoolTests
     }
 
     [Test]
+    public async Task A_stop_while_recovery_is_still_running_releases_what_the_last_run_left()
+    {
+        var fake = new FakeAttachments { Recovered = ["test-pool-a", "test-pool-b"], HoldFirstRecovery = true };
+        var pool = NewPool(fake, size: 2);
+
+        pool.Start();
+        await WaitUntilAsync(() => fake.RecoveryCalls == 1);
+        await pool.StopAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fake.Released, Is.EquivalentTo(new[] { "test-pool-a", "test-pool-b" }), "nothing is left for a next start that may never come");
+            Assert.That(fake.Created, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_stop_in_the_middle_of_an_attach_releases_the_half_made_entry()
+    {
+        var fake = new FakeAttachments { HoldCreate = true };
+        var pool = NewPool(fake, size: 1);
+
+        pool.Start();
+        await WaitUntilAsync(() => fake.Attempts == 1);
+        await pool.StopAsync(CancellationToken.None);
+
+        Assert.That(fake.Released, Is.EqualTo(fake.Begun.ToArray()), "the attach that was under way is released");
+        Assert.That(fake.Released, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task Stop_without_start_does_nothing()
     {
         var fake = new FakeAttachments();
@@ -142,9 +173,32 @@ public sealed class NetnsPoolTests
 
         public int Attempts => Volatile.Read(ref _attempts);
 
-        public Task CreateAsync(string poolId, CancellationToken cancellationToken)
+        /// <summary>The first recovery waits until the pool stops (a start and stop within moments).</summary>
+        public bool HoldFirstRecovery { get; init; }
+
+        /// <summary>Every attach begins, then waits until the pool stops.</summary>
+        public bool HoldCreate { get; init; }
+
+        public ConcurrentQueue<string> Begun { get; } = new();
+
+        public int RecoveryCalls => Volatile.Read(ref _recoveryCalls);
+
+        private int _recoveryCalls;
+
+        public async Task CreateAsync(string poolId, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _attempts);
+            if (HoldCreate)
+            {
+                Begun.Enqueue(poolId);
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            CreateCore(poolId);
+        }
+
+        private void CreateCore(string poolId)
+        {
             if (FailuresLeft > 0)
             {
                 FailuresLeft--;
@@ -152,7 +206,6 @@ public sealed class NetnsPoolTests
             }
 
             Created.Enqueue(poolId);
-            return Task.CompletedTask;
         }
 
         public Task ReleaseAsync(string poolId, CancellationToken cancellationToken)
@@ -161,6 +214,14 @@ public sealed class NetnsPoolTests
             return Task.CompletedTask;
         }
 
-        public Task<IReadOnlyList<string>> RecoverAsync(string poolIdPrefix, CancellationToken cancellationToken) => Task.FromResult(Recovered);
+        public async Task<IReadOnlyList<string>> RecoverAsync(string poolIdPrefix, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _recoveryCalls) == 1 && HoldFirstRecovery)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return Recovered;
+        }
     }
 }

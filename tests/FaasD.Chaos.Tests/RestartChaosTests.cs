@@ -145,8 +145,12 @@ internal sealed class RestartChaosTests
         {
             foreach (var file in Directory.Exists(dir) ? Directory.EnumerateFiles(dir) : [])
             {
+                // host-local names an IP allocation after the address and writes the owner's container id in it: only
+                // this host's allocations go, as only its namespaces and NAT rules did (another test's are not ours to
+                // lose).
                 var fileName = Path.GetFileName(file);
-                if (fileName.Contains(_host.Prefix, StringComparison.Ordinal) || fileName.Contains(pool, StringComparison.Ordinal) || (dir.Contains(ChaosHost.NetworkName, StringComparison.Ordinal) && fileName.StartsWith("10.", StringComparison.Ordinal)))
+                var owner = fileName.StartsWith("10.", StringComparison.Ordinal) ? File.ReadLines(file).FirstOrDefault() ?? "" : fileName;
+                if (owner.Contains(_host.Prefix, StringComparison.Ordinal) || owner.Contains(pool, StringComparison.Ordinal))
                 {
                     File.Delete(file);
                 }

@@ -56,7 +56,7 @@ public sealed class PlatformServicesTests
             Assert.That(provider.GetRequiredService<FaasD.Invocation.IFunctionInvoker>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<FaasD.Invocation.IAsyncInvocationQueue>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<FaasD.Invocation.ITriggerCatalog>(), Is.Not.Null);
-            Assert.That(hosted, Is.EquivalentTo(new[] { "NetnsPoolService", "ImageGarbageCollection", "Idler", "TaskExitWatcher", "ReplicaSupervisor", "Autoscaler", "LivenessMonitor", "ComposeShutdown", "CronScheduler", "TriggerReconciler", "EmbeddedQueue" }));
+            Assert.That(hosted, Is.EquivalentTo(new[] { "NetnsPoolService", "ImageGarbageCollection", "Idler", "TaskExitWatcher", "ReplicaSupervisor", "Autoscaler", "LivenessMonitor", "ComposeShutdown", "IdleMemoryTrim", "CronScheduler", "TriggerReconciler", "EmbeddedQueue" }));
         });
     }
 

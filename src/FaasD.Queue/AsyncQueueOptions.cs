@@ -35,6 +35,9 @@ public sealed class AsyncQueueOptions
     /// <summary>The durable pull consumer every daemon on the stream shares, so each call goes to one of them.</summary>
     public string ConsumerName { get; set; } = "faasd-workers";
 
+    /// <summary>Longest one JetStream connect (connection, stream and consumer set-up) may take before it is tried again.</summary>
+    public TimeSpan ConnectAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     internal bool IsJetStream => Backend.StartsWith("nats://", StringComparison.OrdinalIgnoreCase) || Backend.StartsWith("tls://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A one-line reason the backend value is unusable, or null.</summary>

@@ -41,8 +41,7 @@ internal sealed partial class JetStreamQueue(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _connection = new NatsConnection(new NatsOpts { Url = _options.Backend, Name = "faasd", MaxReconnectRetry = -1 });
-        _js = _connection.CreateJetStreamContext();
+        Connect();
         _consumeLoop = Task.Run(() => ConsumeLoopAsync(_stopping.Token), CancellationToken.None);
         _heartbeatLoop = Task.Run(() => HeartbeatLoopAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -141,26 +140,40 @@ internal sealed partial class JetStreamQueue(
         var backoff = TimeSpan.FromMilliseconds(500);
         while (!cancellationToken.IsCancellationRequested)
         {
+            // A slot is taken before each message is fetched and handed to the message's delivery by Accept; only a
+            // slot still held here when the loop fails is given back (the first connect fails before any is taken).
+            var holdingSlot = false;
             try
             {
                 var consumer = await PrepareAsync(cancellationToken);
                 _ready.TrySetResult();
                 backoff = TimeSpan.FromMilliseconds(500);
                 await _slots.WaitAsync(cancellationToken);
+                holdingSlot = true;
                 await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 64 }, cancellationToken: cancellationToken))
                 {
+                    holdingSlot = false;
                     Accept(message);
                     await _slots.WaitAsync(cancellationToken);
+                    holdingSlot = true;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (ex is NatsException or TimeoutException)
+            catch (Exception ex) when (ex is NatsException or TimeoutException or OperationCanceledException)
             {
-                Log.ConsumeFailed(logger, _options.Backend, ex.Message);
-                _slots.Release();
+                // OperationCanceledException here is an attempt that overran ConnectAttemptTimeout (stopping returned above).
+                Log.ConsumeFailed(logger, _options.Backend, ex is OperationCanceledException ? $"no answer within {_options.ConnectAttemptTimeout.TotalSeconds:0} s" : ex.Message);
+                await RenewConnectionAsync();
+            }
+            finally
+            {
+                if (holdingSlot)
+                {
+                    _slots.Release();
+                }
             }
 
             try
@@ -176,9 +189,42 @@ internal sealed partial class JetStreamQueue(
         }
     }
 
+    private void Connect()
+    {
+        _connection = new NatsConnection(new NatsOpts { Url = _options.Backend, Name = "faasd", MaxReconnectRetry = -1 });
+        _js = _connection.CreateJetStreamContext();
+    }
+
+    /// <summary>
+    /// Until the first connect succeeds, each attempt gets a fresh connection: NATS.Net's ConnectAsync on a connection
+    /// whose first connect failed (the server was not up yet, e.g. a compose service still starting) never
+    /// completes, so the queue stayed unreachable for good. After that, the client's own reconnect takes over.
+    /// </summary>
+    private async Task RenewConnectionAsync()
+    {
+        if (_ready.Task.IsCompleted || _connection is null)
+        {
+            return;
+        }
+
+        var failed = _connection;
+        Connect();
+        try
+        {
+            await failed.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException or ObjectDisposedException)
+        {
+            // It never connected; nothing of it needs a clean goodbye.
+        }
+    }
+
     private async Task<INatsJSConsumer> PrepareAsync(CancellationToken cancellationToken)
     {
-        await _connection!.ConnectAsync();
+        // One attempt may not hang: a connect or an API request that never answers becomes a retry.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(_options.ConnectAttemptTimeout);
+        await _connection!.ConnectAsync().AsTask().WaitAsync(attempt.Token);
         var stream = new StreamConfig(_options.StreamName, [_options.SubjectPrefix + ".>"])
         {
             Retention = StreamConfigRetention.Workqueue,
@@ -186,7 +232,7 @@ internal sealed partial class JetStreamQueue(
             MaxMsgs = _options.MaxQueued,
             Discard = StreamConfigDiscard.New,
         };
-        await _js!.CreateOrUpdateStreamAsync(stream, cancellationToken);
+        await _js!.CreateOrUpdateStreamAsync(stream, attempt.Token);
         var consumer = await _js.CreateOrUpdateConsumerAsync(
             _options.StreamName,
             new ConsumerConfig(_options.ConsumerName)
@@ -196,7 +242,7 @@ internal sealed partial class JetStreamQueue(
                 MaxDeliver = -1,
                 MaxAckPending = 10_000,
             },
-            cancellationToken);
+            attempt.Token);
         Log.Connected(logger, _options.Backend, _options.StreamName, _options.ConsumerName);
         return consumer;
     }

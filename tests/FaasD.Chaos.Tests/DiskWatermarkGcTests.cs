@@ -61,7 +61,7 @@ internal sealed class DiskWatermarkGcTests
 
             // 1. An unused image that never had a container: no container was deleted on this containerd yet, so
             // only the watermark round can take it (the other trigger is a container delete in the namespace).
-            var neverRunGone = await PollAsync(async () => !(await ImagesAsync(fn)).Contains(neverRun.Reference));
+            var neverRunGone = await Poll.UntilAsync(async () => !(await ImagesAsync(fn)).Contains(neverRun.Reference), Deadline);
             var afterWatermark = await ImagesAsync(fn);
             var log = GcLog(host);
             Assert.Multiple(() =>
@@ -75,7 +75,7 @@ internal sealed class DiskWatermarkGcTests
 
             // 2. The image of a removed function (either trigger may take it now; the watermark keeps asking).
             await RemoveAsync(host, removedName, HttpStatusCode.OK);
-            var removedGone = await PollAsync(async () => !(await ImagesAsync(fn)).Contains(removedFunction.Reference));
+            var removedGone = await Poll.UntilAsync(async () => !(await ImagesAsync(fn)).Contains(removedFunction.Reference), Deadline);
             TestContext.Out.WriteLine(GcLog(host));
             var after = await StoreAsync(fn);
             var others = await ImagesAsync(bystanders);
@@ -172,21 +172,5 @@ internal sealed class DiskWatermarkGcTests
         }
 
         return (await ImagesAsync(scope), blobs, snapshots);
-    }
-
-    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(500);
-        }
-
-        return await condition();
     }
 }

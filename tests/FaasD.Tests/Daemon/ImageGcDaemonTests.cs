@@ -40,7 +40,7 @@ internal sealed class ImageGcDaemonTests : DaemonFixture
         await DeployLikeFaasCliAsync(new { service = name, image = b.Reference });
         await InvokeAsync($"/function/{name}/");
 
-        var removedA = await PollAsync(async () => !(await ImagesAsync(fn)).Contains(a.Reference));
+        var removedA = await Poll.UntilAsync(async () => !(await ImagesAsync(fn)).Contains(a.Reference), Deadline);
         var afterUpdate = await ImagesAsync(fn);
         TestContext.Out.WriteLine(GcLog());
         Assert.Multiple(() =>
@@ -55,7 +55,7 @@ internal sealed class ImageGcDaemonTests : DaemonFixture
             Assert.That(deleted.IsSuccessStatusCode, Is.True, $"delete: {deleted.StatusCode}");
         }
 
-        var removedB = await PollAsync(async () => !(await ImagesAsync(fn)).Contains(b.Reference));
+        var removedB = await Poll.UntilAsync(async () => !(await ImagesAsync(fn)).Contains(b.Reference), Deadline);
         Assert.That(removedB, Is.True, $"B still there {Deadline.TotalSeconds} s after the function was removed; log:\n{GcLog()}");
     }
 
@@ -63,20 +63,4 @@ internal sealed class ImageGcDaemonTests : DaemonFixture
 
     private static async Task<List<string>> ImagesAsync(ContainerdScope scope) =>
         [.. (await scope.Images.ListAsync(new())).Images.Select(i => i.Name)];
-
-    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(500);
-        }
-
-        return await condition();
-    }
 }

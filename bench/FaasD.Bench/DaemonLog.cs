@@ -20,6 +20,24 @@ internal static partial class DaemonLog
         }
     }
 
+    /// <summary>
+    /// The phases of each task start of <paramref name="name"/> (src/FaasD.Functions/Waking/TaskStarter.cs logs them):
+    /// containerd's task create + start, the function's own start until its port accepts, its readiness answer.
+    /// </summary>
+    public static IEnumerable<(double TaskMs, double PortMs, double ReadyMs)> StartPhases(IEnumerable<string> lines, string name)
+    {
+        var pattern = new Regex($@": {Regex.Escape(name)}\.{Regex.Escape(BenchDaemon.Namespace)}: \S+ ready: task running in ([\d.]+) ms, port open ([\d.]+) ms later, readiness ([\d.]+) ms later", RegexOptions.CultureInvariant);
+        foreach (var line in lines)
+        {
+            if (pattern.Match(line) is { Success: true } m)
+            {
+                yield return (Number(m.Groups[1].Value), Number(m.Groups[2].Value), Number(m.Groups[3].Value));
+            }
+        }
+    }
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
     /// <summary>The time of the first line (from <paramref name="lines"/>) that contains <paramref name="text"/>.</summary>
     public static TimeSpan? FirstAt(IEnumerable<string> lines, string text)
     {

@@ -46,10 +46,25 @@ internal static class PoolBench
         var (onDeploy, onCold) = results[PoolSize];
         table.Add($"deploy → first 200, image present ({DeployRuns}x)", Report.Ms(offDeploy.P50), MinMax(offDeploy), Report.Ms(onDeploy.P50), MinMax(onDeploy));
         table.Add($"cold start, no task, first GET ({ColdStarts}x)", Report.Ms(offCold.P50), MinMax(offCold), Report.Ms(onCold.P50), MinMax(onCold));
+        table.Add("  of which containerd task create + start (daemon log)", PhaseP50(0, p => p.TaskMs), "", PhaseP50(PoolSize, p => p.TaskMs), "");
+        table.Add("  of which function start → port accepts", PhaseP50(0, p => p.PortMs), "", PhaseP50(PoolSize, p => p.PortMs), "");
+        table.Add("  of which readiness answer", PhaseP50(0, p => p.ReadyMs), "", PhaseP50(PoolSize, p => p.ReadyMs), "");
         report.AddTable(table);
+        json["coldStartPhasesP50Ms"] = new JsonObject
+        {
+            ["task"] = PhaseP50(PoolSize, p => p.TaskMs),
+            ["port"] = PhaseP50(PoolSize, p => p.PortMs),
+            ["readiness"] = PhaseP50(PoolSize, p => p.ReadyMs),
+        };
         report.AddTarget("#16", "cold start, no task, p50 (pool on)", $"{Report.Ms(onCold.P50)} ms (pool off {Report.Ms(offCold.P50)} ms)", "<= 40 ms", onCold.Count == 0 ? null : onCold.P50 <= 40);
         report.AddTarget("#16", "deploy → first 200, image present, p50 (pool on)", $"{Report.Ms(onDeploy.P50)} ms (pool off {Report.Ms(offDeploy.P50)} ms)", "<= 60 ms", onDeploy.Count == 0 ? null : onDeploy.P50 <= 60);
     }
+
+    /// <summary>Per pool size, the daemon's own split of each cold start (TaskStarter's log line).</summary>
+    private static readonly Dictionary<int, List<(double TaskMs, double PortMs, double ReadyMs)>> ColdPhases = [];
+
+    private static string PhaseP50(int size, Func<(double TaskMs, double PortMs, double ReadyMs), double> phase) =>
+        ColdPhases.TryGetValue(size, out var list) && list.Count > 0 ? Report.Ms(LatencyStats.Of(list.Select(phase).ToList()).P50) : "-";
 
     private static string MinMax(LatencyStats s) => $"{Report.Ms(s.Min)}/{Report.Ms(s.Max)}";
 
@@ -106,14 +121,21 @@ internal static class PoolBench
         }
 
         var samples = new List<double>();
+        var phases = new List<(double TaskMs, double PortMs, double ReadyMs)>();
         using var client = LoadGenerator.CreateClient(1);
         foreach (var n in names.Where(Stopped))
         {
             await pool.WaitFullAsync(cancellationToken);
+            var before = daemon.LineCount;
             var ms = await LoadGenerator.TimeOneAsync(client, daemon.FunctionUrl(n, "/"), HttpMethod.Get, null, cancellationToken);
             samples.Add(ms);
-            BenchContext.Progress($"pool {pool.Size}: cold start of {n}: {ms:0.0} ms");
+            var found = DaemonLog.StartPhases(daemon.LinesFrom(before), n).ToList();
+            phases.AddRange(found.TakeLast(1));
+            BenchContext.Progress($"pool {pool.Size}: cold start of {n}: {ms:0.0} ms"
+                + (found.Count > 0 ? $" (task {found[^1].TaskMs:0.0}, port {found[^1].PortMs:0.0}, readiness {found[^1].ReadyMs:0.0})" : " (no phase line in the daemon log)"));
         }
+
+        ColdPhases[pool.Size] = phases;
 
         foreach (var n in names)
         {

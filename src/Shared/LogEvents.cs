@@ -115,6 +115,8 @@ internal static class LogEvents
     public const int WakeTimedOut = 4106;
     // Functions/Scaling/Idler.cs
     public const int IdlerStarted = 4120;
+    // Functions/Waking/TaskStarter.cs
+    public const int TaskReady = 4130;
     // Functions/Waking/TaskExitWatcher.cs
     public const int HandlingFailed = 4201;
     public const int Resubscribing = 4202;

@@ -11,7 +11,7 @@ internal static class ReadinessProbe
     public static async Task WaitUntilReadyAsync(string destination, string path, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var delay = TimeSpan.FromMilliseconds(5);
+        var delay = TimeSpan.FromMilliseconds(2);
         HttpStatusCode? last = null;
         while (true)
         {

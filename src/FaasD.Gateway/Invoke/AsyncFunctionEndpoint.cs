@@ -83,7 +83,7 @@ internal sealed partial class AsyncFunctionEndpoint(
         }
 
         var accepted = time.GetUtcNow();
-        var callId = StringValues.IsNullOrEmpty(request.Headers[InvokeTransformer.CallId]) ? Guid.NewGuid().ToString() : request.Headers[InvokeTransformer.CallId].ToString();
+        var callId = StringValues.IsNullOrEmpty(request.Headers[InvokeTransformer.CallId]) ? CallIds.New() : request.Headers[InvokeTransformer.CallId].ToString();
         var startTime = ((accepted.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(CultureInfo.InvariantCulture);
         var invocation = new AsyncInvocation
         {

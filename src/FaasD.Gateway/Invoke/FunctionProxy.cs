@@ -123,7 +123,7 @@ internal sealed partial class FunctionProxy(
         headers[InvokeTransformer.StartTime] = startTime;
         if (StringValues.IsNullOrEmpty(headers[InvokeTransformer.CallId]))
         {
-            var callId = Guid.NewGuid().ToString();
+            var callId = CallIds.New();
             headers[InvokeTransformer.CallId] = callId;
             // Marks the id as ours: the transformer echoes it on the response only in that case.
             context.Response.Headers[InvokeTransformer.CallId] = callId;

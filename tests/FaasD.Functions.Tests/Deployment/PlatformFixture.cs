@@ -130,7 +130,7 @@ internal sealed class PlatformFixture : IAsyncDisposable
     private FunctionPlatform Build(out FunctionRegistry registry, out FunctionCatalog catalog)
     {
         catalog = new FunctionCatalog();
-        Starter = new TaskStarter(Runtime, Logs, catalog, Options, TimeProvider.System);
+        Starter = new TaskStarter(Runtime, Logs, catalog, Options, TimeProvider.System, NullLogger<TaskStarter>.Instance);
         var lifecycle = new RuntimeFunctionLifecycle(Runtime, Starter, catalog, Options);
         registry = new FunctionRegistry(lifecycle, ScaleOptions, TimeProvider.System, NullLoggerFactory.Instance);
         return new FunctionPlatform(Runtime, catalog, registry, new ContainerSpecFactory(Options, Secrets), Namespaces, Logs, Starter,

@@ -132,7 +132,8 @@ internal static class PoolBench
             var found = DaemonLog.StartPhases(daemon.LinesFrom(before), n).ToList();
             phases.AddRange(found.TakeLast(1));
             BenchContext.Progress($"pool {pool.Size}: cold start of {n}: {ms:0.0} ms"
-                + (found.Count > 0 ? $" (task {found[^1].TaskMs:0.0}, port {found[^1].PortMs:0.0}, readiness {found[^1].ReadyMs:0.0})" : " (no phase line in the daemon log)"));
+                + (found.Count > 0 ? $" (task {found[^1].TaskMs:0.0}, port {found[^1].PortMs:0.0}, readiness {found[^1].ReadyMs:0.0})" : " (no phase line in the daemon log)")
+                + (daemon.LinesFrom(before).LastOrDefault(l => l.Contains($"/{n} started", StringComparison.Ordinal)) is { } started && started.LastIndexOf('(') is var at and >= 0 ? " " + started[at..] : ""));
         }
 
         ColdPhases[pool.Size] = phases;

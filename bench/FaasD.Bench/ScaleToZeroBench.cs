@@ -213,11 +213,10 @@ internal static class ScaleToZeroBench
         GC.Collect();
 
         var frozen = names.Count(SystemProbe.IsFrozen);
-        var ids = names.ToHashSet(StringComparer.Ordinal);
-        var shims = SystemProbe.ShimPids(ids);
+        var functionPids = names.SelectMany(SystemProbe.TaskPids).ToList();
+        var shims = SystemProbe.ShimPids(functionPids);
         var shimRss = shims.Sum(p => SystemProbe.StatusKb(p, "VmRSS"));
         var shimPss = shims.Sum(p => SystemProbe.PssKb(p));
-        var functionPids = names.SelectMany(SystemProbe.TaskPids).ToList();
         var functionRss = functionPids.Sum(p => SystemProbe.StatusKb(p, "VmRSS"));
         var functionPss = functionPids.Sum(p => SystemProbe.PssKb(p));
         var after = (MemAvailableKb: SystemProbe.MemAvailableKb(), DaemonRssKb: SystemProbe.StatusKb(daemonPid, "VmRSS"), DaemonHwmKb: SystemProbe.StatusKb(daemonPid, "VmHWM"));

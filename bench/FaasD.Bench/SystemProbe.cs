@@ -46,41 +46,24 @@ internal static class SystemProbe
     }
 
     /// <summary>
-    /// The <c>containerd-shim-runc-v2</c> processes serving the given containers: the shim's command line is
-    /// <c>containerd-shim-runc-v2 -namespace NS -id ID -address …</c>.
+    /// The containerd shim processes serving the given task processes: each task's processes are children of its
+    /// shim, whether every task has a shim of its own or one shim serves a group of them (--shared-shim).
     /// </summary>
-    public static IReadOnlyList<int> ShimPids(IReadOnlySet<string> containerIds)
+    public static IReadOnlyList<int> ShimPids(IEnumerable<int> taskPids)
     {
-        var pids = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        var shims = new HashSet<int>();
+        foreach (var pid in taskPids)
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            var status = Read($"/proc/{pid}/status");
+            var ppid = status?.Split('\n').FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal)) is { } line
+                && int.TryParse(line[5..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : 0;
+            if (ppid > 0 && Read($"/proc/{ppid}/comm")?.StartsWith("containerd-shim", StringComparison.Ordinal) == true)
             {
-                continue;
-            }
-
-            var cmdline = Read(Path.Combine(dir, "cmdline"));
-            if (cmdline is null || !cmdline.Contains("containerd-shim", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var args = cmdline.Split('\0');
-            var ns = ArgAfter(args, "-namespace");
-            var id = ArgAfter(args, "-id");
-            if (ns == BenchDaemon.Namespace && id is not null && containerIds.Contains(id))
-            {
-                pids.Add(pid);
+                shims.Add(ppid);
             }
         }
 
-        return pids;
-    }
-
-    private static string? ArgAfter(string[] args, string flag)
-    {
-        var i = Array.IndexOf(args, flag);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        return [.. shims];
     }
 
     private static List<int> Pids(string cgroupDir) =>

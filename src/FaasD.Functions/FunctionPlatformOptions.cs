@@ -20,6 +20,12 @@ public sealed record FunctionPlatformOptions
     /// <summary>The watchdog's port inside every function.</summary>
     public int FunctionPort { get; init; } = 8080;
 
+    /// <summary>
+    /// Function tasks of a namespace share one containerd shim process (≈ 8 MB of RSS each otherwise, and a cold
+    /// start then skips the shim's own start). Applies to containers created from now on.
+    /// </summary>
+    public bool SharedShim { get; init; } = true;
+
     /// <summary>Cold starts run in parallel at start-up (after a reboot every task is gone).</summary>
     public int RecoveryParallelism { get; init; } = 4;
 }

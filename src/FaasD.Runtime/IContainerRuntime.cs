@@ -33,6 +33,12 @@ public sealed record ContainerSpec
 
     /// <summary>Linux capability names (CAP_NET_RAW ...); null keeps the runtime default set.</summary>
     public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>
+    /// Tasks of one namespace with the same group share one containerd shim process (the runc v2 shim's grouping
+    /// annotation) instead of a shim each; null: a shim of its own. Fixed when the container is created.
+    /// </summary>
+    public string? ShimGroup { get; init; }
 }
 
 /// <param name="OwnedByProcessUser">

@@ -7,6 +7,9 @@ internal sealed class ContainerSpecFactory(FunctionPlatformOptions options, File
 {
     public const string SecretsMountDir = "/var/openfaas/secrets";
 
+    /// <summary>The shim group of function tasks (containerd keeps one per namespace: the group's socket is per namespace).</summary>
+    public const string ShimGroup = "faasd-functions";
+
     public ContainerSpec Build(StoredDeployment deployment, string containerId)
     {
         var env = new List<string>();
@@ -53,6 +56,7 @@ internal sealed class ContainerSpecFactory(FunctionPlatformOptions options, File
             MemoryLimitBytes = deployment.LimitMemory is { Length: > 0 } memory ? Quantity.ParseMemoryBytes(memory) : null,
             CpuMillis = deployment.LimitCpu is { Length: > 0 } cpu ? Quantity.ParseCpuMillis(cpu) : null,
             ReadOnlyRootFilesystem = deployment.ReadOnlyRootFilesystem,
+            ShimGroup = options.SharedShim ? ShimGroup : null,
         };
     }
 

@@ -14,7 +14,7 @@ internal sealed partial class ContainerRuntime
 
         [LoggerMessage(EventId = LogEvents.OrphanSnapshotReplaced, Level = LogLevel.Warning, Message = "Snapshot {Key} in namespace {Namespace} belonged to no container (a create cut short); replacing it")] public static partial void OrphanSnapshotReplaced(ILogger logger, string key, string @namespace);
 
-        [LoggerMessage(EventId = LogEvents.TaskStarted, Level = LogLevel.Information, Message = "Task {Namespace}/{Id} started, pid {Pid}, address {Address}")] public static partial void TaskStarted(ILogger logger, string @namespace, string id, uint pid, IPAddress address);
+        [LoggerMessage(EventId = LogEvents.TaskStarted, Level = LogLevel.Information, Message = "Task {Namespace}/{Id} started, pid {Pid}, address {Address} (lookups and network {PrepareMs:0.0} ms, task create {CreateMs:0.0} ms, start {StartMs:0.0} ms)")] public static partial void TaskStarted(ILogger logger, string @namespace, string id, uint pid, IPAddress address, double prepareMs, double createMs, double startMs);
 
         [LoggerMessage(EventId = LogEvents.TaskStopped, Level = LogLevel.Information, Message = "Task {Namespace}/{Id} stopped and deleted")] public static partial void TaskStopped(ILogger logger, string @namespace, string id);
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace FaasD.Runtime.Lifecycle;
 
 internal sealed partial class ContainerRuntime
@@ -8,6 +10,8 @@ internal sealed partial class ContainerRuntime
     private async Task<TaskInfo> StartTaskCoreAsync(string @namespace, string id, CancellationToken cancellationToken)
     {
         ContainerNames.Validate(@namespace, id);
+        var began = Stopwatch.GetTimestamp();
+        long creating = 0, created = 0;
         var scope = ScopeOf(@namespace);
         var container = await FindContainerAsync(scope, id, cancellationToken)
             ?? throw new RuntimeException(RuntimeErrorKind.NotFound, $"container {@namespace}/{id} does not exist");
@@ -31,7 +35,9 @@ internal sealed partial class ContainerRuntime
             // A fresh task, or one created before a crash cut its start short.
             if (create is not null)
             {
+                creating = Stopwatch.GetTimestamp();
                 await scope.Tasks.CreateAsync(create, cancellationToken: cancellationToken);
+                created = Stopwatch.GetTimestamp();
             }
         }
         finally
@@ -42,8 +48,14 @@ internal sealed partial class ContainerRuntime
         }
 
         attachment = await attaching;
+        var starting = Stopwatch.GetTimestamp();
         var pid = (await scope.Tasks.StartAsync(new TasksApi.StartRequest { ContainerId = id }, cancellationToken: cancellationToken)).Pid;
-        Log.TaskStarted(_logger, @namespace, id, pid, attachment.Address);
+
+        // containerd's create (shim + runc create) and start dominate a cold start; the rest is our lookups and the network.
+        Log.TaskStarted(_logger, @namespace, id, pid, attachment.Address,
+            Stopwatch.GetElapsedTime(began, creating == 0 ? starting : creating).TotalMilliseconds,
+            creating == 0 ? 0 : Stopwatch.GetElapsedTime(creating, created).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(starting).TotalMilliseconds);
         return new TaskInfo(TaskState.Running, pid, attachment.Address);
     }
 

@@ -5,6 +5,12 @@ internal static class OciDefaults
 {
     public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /// <summary>
+    /// Read by containerd's runc v2 shim when it starts: tasks whose bundles name the same group (in one containerd
+    /// namespace) are served by one shim process, the way Kubernetes runs a pod's containers.
+    /// </summary>
+    public const string ShimGroupAnnotation = "io.containerd.runc.v2.group";
+
     public static readonly IReadOnlyList<string> Capabilities =
     [
         "CAP_CHOWN",

@@ -11,6 +11,7 @@ internal sealed record OciSpec
     public string? Hostname { get; init; }
     public required IReadOnlyList<OciMount> Mounts { get; init; }
     public required OciLinux Linux { get; init; }
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 }
 
 internal sealed record OciProcess

@@ -52,6 +52,7 @@ internal sealed partial class OciSpecBuilder(RuntimeOptions options, ILogger<Oci
                 MaskedPaths = OciDefaults.MaskedPaths,
                 ReadonlyPaths = OciDefaults.ReadonlyPaths,
             },
+            Annotations = spec.ShimGroup is { Length: > 0 } group ? new Dictionary<string, string> { [OciDefaults.ShimGroupAnnotation] = group } : null,
         };
     }
 

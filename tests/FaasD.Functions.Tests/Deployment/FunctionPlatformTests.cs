@@ -235,6 +235,16 @@ public class FunctionPlatformTests
         Assert.That(StoredDeployment.TryDeserialize(container.Payload.Span)!.ToSpec().Annotations["topic"], Is.EqualTo("cron-function"));
     }
 
+    [TestCase(true, ContainerSpecFactory.ShimGroup)]
+    [TestCase(false, null)]
+    public void Function_containers_share_a_shim_unless_switched_off(bool shared, string? expectedGroup)
+    {
+        var container = new ContainerSpecFactory(_f.Options with { SharedShim = shared }, _f.Secrets)
+            .Build(StoredDeployment.From(PlatformFixture.Spec("echo"), 1), "echo");
+
+        Assert.That(container.ShimGroup, Is.EqualTo(expectedGroup));
+    }
+
     [Test]
     public async Task A_crashed_task_is_started_again_by_the_next_request()
     {

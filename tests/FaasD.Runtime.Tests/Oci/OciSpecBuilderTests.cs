@@ -283,4 +283,20 @@ public sealed class OciSpecBuilderTests
 
         public int GetHashCode(OciMount obj) => obj.Destination.GetHashCode(StringComparison.Ordinal);
     }
+
+    [Test]
+    public void A_shim_group_is_written_as_the_runc_shim_grouping_annotation()
+    {
+        var json = JsonDocument.Parse(OciJson.Serialize(Build(Spec(s => s with { ShimGroup = "faasd-functions" })))).RootElement;
+
+        Assert.That(json.GetProperty("annotations").GetProperty("io.containerd.runc.v2.group").GetString(), Is.EqualTo("faasd-functions"));
+    }
+
+    [Test]
+    public void Without_a_shim_group_the_spec_has_no_annotations()
+    {
+        var json = JsonDocument.Parse(OciJson.Serialize(Build(Spec()))).RootElement;
+
+        Assert.That(json.TryGetProperty("annotations", out _), Is.False);
+    }
 }

@@ -16,6 +16,10 @@ internal sealed partial class CniNetworkManager
 
     [LoggerMessage(EventId = LogEvents.LogUsingBuiltInConfig, Level = LogLevel.Warning, Message = "CNI config {Path} not found; using the built-in openfaas-cni-bridge network")] private partial void LogUsingBuiltInConfig(string path);
 
+    [LoggerMessage(EventId = LogEvents.LogRemovedMasquerade, Level = LogLevel.Information, Message = "Removed the masquerade rules (chain {Chain}) of {ContainerId}, whose netns was gone before DEL")] private partial void LogRemovedMasquerade(string containerId, string chain);
+
+    [LoggerMessage(EventId = LogEvents.LogMasqueradeRemovalFailed, Level = LogLevel.Warning, Message = "Could not remove the masquerade rules of {ContainerId}; they stay until removed by hand")] private partial void LogMasqueradeRemovalFailed(Exception exception, string containerId);
+
     // The pre-wired namespaces of the pool (CniNetworkManager.Pool.cs).
     [LoggerMessage(EventId = LogEvents.PoolEntryTaken, Level = LogLevel.Information, Message = "{Id} took the pre-wired network namespace {PoolId}")] private partial void LogTookPooled(string id, string poolId);
 

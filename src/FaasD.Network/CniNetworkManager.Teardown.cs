@@ -23,8 +23,11 @@ internal sealed partial class CniNetworkManager
         }
         else
         {
-            // No namespace to enter: an empty CNI_NETNS tells plugins to release what lives outside it (IPAM, iptables).
+            // No namespace to enter: an empty CNI_NETNS tells plugins to release what lives outside it. IPAM and the
+            // firewall plugin (through prevResult) do; the bridge plugin learns the addresses to un-masquerade from
+            // the link it deletes, so without one it leaves its nat rules and chain behind: those go here.
             await _cni.DeleteAsync(network, args with { NetnsPath = "" }, added, cancellationToken);
+            await RemoveMasqueradeAsync(network, args.ContainerId, cancellationToken);
         }
 
         // Loopback needs no DEL: lo lives and dies with the namespace.

@@ -1,0 +1,103 @@
+using FaasD.Network.Namespaces;
+using FaasD.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NUnit.Framework;
+
+namespace FaasD.Network.Tests.Integration;
+
+/// <summary>
+/// Detach takes back every iptables rule its attach added (bridge plugin: a nat POSTROUTING jump and chain; firewall
+/// plugin: two CNI-FORWARD rules), also when the netns vanished first. Counted per attachment before attach, after
+/// attach and after detach, so rules other attachments or earlier runs left never count.
+/// </summary>
+[Integration]
+[NonParallelizable]
+public sealed class TeardownRulesTests
+{
+    private TestNetwork _network = null!;
+
+    [SetUp]
+    public void CreateTestNetwork()
+    {
+        TestEnvironment.RequireRoot();
+        _network = new TestNetwork();
+    }
+
+    [TearDown]
+    public async Task RemoveTestNetwork()
+    {
+        if (_network is not null)
+        {
+            await _network.DisposeAsync();
+        }
+    }
+
+    private CniNetworkManager Manager() => new(Options.Create(_network.Options()), NullLogger<CniNetworkManager>.Instance);
+
+    [Test]
+    public async Task Detach_removes_the_rules_attach_added()
+    {
+        var manager = Manager();
+        var id = _network.Id("rules");
+
+        var (before, attached) = await AttachCountingAsync(manager, id);
+        await manager.DetachAsync(id, CancellationToken.None);
+
+        AssertBackTo(before, attached.Counts(await AttachmentRules.SnapshotAsync()));
+    }
+
+    [Test]
+    public async Task Detach_removes_the_rules_when_the_netns_was_deleted_behind_our_back()
+    {
+        var manager = Manager();
+        var id = _network.Id("gone");
+        var (before, attached) = await AttachCountingAsync(manager, id);
+
+        await Shell.RunAsync("ip", "netns", "delete", id);
+        Assert.That(NamedNetworkNamespaces.IsNamespace(manager.NetnsPathFor(id)), Is.False);
+        await manager.DetachAsync(id, CancellationToken.None);
+
+        AssertBackTo(before, attached.Counts(await AttachmentRules.SnapshotAsync()));
+        Assert.That(_network.LeasedAddresses(), Is.Empty);
+    }
+
+    /// <summary>Attaches and checks that the attach added rules; returns the counts before it and the attachment.</summary>
+    private async Task<(AttachmentRules Before, Attached Attached)> AttachCountingAsync(CniNetworkManager manager, string id)
+    {
+        var snapshot = await AttachmentRules.SnapshotAsync();
+        await manager.AttachAsync(id, CancellationToken.None);
+        var attached = await AttachedAsync(manager, id, snapshot);
+        return (attached.Counts(snapshot), attached);
+    }
+
+    /// <summary>
+    /// The attachment's address, CNI container id and chain, after checking that its ADD added rules of both plugins to
+    /// what <paramref name="snapshot"/> (taken before it) held.
+    /// </summary>
+    private async Task<Attached> AttachedAsync(CniNetworkManager manager, string id, string snapshot)
+    {
+        var attachment = await manager.GetAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"{id} is not attached");
+        var afterAttach = await AttachmentRules.SnapshotAsync();
+        var containerId = AttachmentRules.ContainerIdOf(_network, id);
+        var attached = new Attached(attachment.Address.ToString(), containerId, AttachmentRules.ChainOf(afterAttach, containerId));
+        var before = attached.Counts(snapshot);
+        var added = attached.Counts(afterAttach);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(added.Forward, Is.GreaterThan(before.Forward), "the firewall plugin's CNI-FORWARD rules");
+            Assert.That(added.Nat, Is.GreaterThan(before.Nat), "the bridge plugin's masquerade rules");
+            Assert.That(added.Chain, Is.EqualTo(before.Chain + 1), "the bridge plugin's masquerade chain");
+        });
+        return attached;
+    }
+
+    private static void AssertBackTo(AttachmentRules before, AttachmentRules after) =>
+        Assert.That(after, Is.EqualTo(before), "CNI-FORWARD rules of the address, nat rules and chain of the container id");
+
+    private sealed record Attached(string Address, string ContainerId, string Chain)
+    {
+        public AttachmentRules Counts(string snapshot) => AttachmentRules.In(snapshot, Address, ContainerId, Chain);
+    }
+}

@@ -10,7 +10,9 @@ internal sealed partial class CniNetworkManager
     {
         var network = CniNetworkConfig.Parse(record.Network.ToJsonString());
         var args = new CniRuntimeArgs(record.ContainerId, record.NetnsPath, record.InterfaceName);
-        var added = record.Result is null ? null : CniResult.Parse(record.Result);
+        // An ADD interrupted after its first plugin left the result chained so far: the prevResult that lets the later
+        // plugins (the firewall) find what they added.
+        var added = (record.Result ?? record.PartialResult) is { } result ? CniResult.Parse(result) : null;
         await TearDownAsync(network, args, added, cancellationToken);
         _store.Delete(record.Id);
     }

@@ -75,7 +75,7 @@ internal sealed partial class CniNetworkManager : INetworkManager
 
         var args = new CniRuntimeArgs(NewContainerId(id), netnsPath, _options.InterfaceName);
         var pending = new AttachmentRecord(id, netnsPath, args.ContainerId, args.InterfaceName, network.ToJson(), Result: null);
-        var progress = new CniAddProgress();
+        var progress = new CniAddProgress((partial, token) => _store.WriteAsync(pending with { PartialResult = partial.Raw }, token));
         try
         {
             await _store.WriteAsync(pending, cancellationToken);

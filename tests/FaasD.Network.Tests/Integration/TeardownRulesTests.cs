@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FaasD.Network.Namespaces;
 using FaasD.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -57,6 +58,27 @@ public sealed class TeardownRulesTests
         await Shell.RunAsync("ip", "netns", "delete", id);
         Assert.That(NamedNetworkNamespaces.IsNamespace(manager.NetnsPathFor(id)), Is.False);
         await manager.DetachAsync(id, CancellationToken.None);
+
+        AssertBackTo(before, attached.Counts(await AttachmentRules.SnapshotAsync()));
+        Assert.That(_network.LeasedAddresses(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Detach_after_a_crash_between_two_plugins_removes_the_firewall_rules_too()
+    {
+        var manager = Manager();
+        var id = _network.Id("midlist");
+        var (before, attached) = await AttachCountingAsync(manager, id);
+
+        // What a kill -9 after the firewall's ADD but before the final record leaves: the pending record with the
+        // result saved before the firewall ran (the firewall passes the bridge's result through unchanged).
+        var path = Path.Combine(_network.StateDirectory, id + ".json");
+        var record = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
+        record["partialResult"] = record["result"]!.DeepClone();
+        record["result"] = null;
+        await File.WriteAllTextAsync(path, record.ToJsonString());
+
+        await Manager().DetachAsync(id, CancellationToken.None);
 
         AssertBackTo(before, attached.Counts(await AttachmentRules.SnapshotAsync()));
         Assert.That(_network.LeasedAddresses(), Is.Empty);

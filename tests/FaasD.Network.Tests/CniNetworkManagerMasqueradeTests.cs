@@ -10,7 +10,7 @@ namespace FaasD.Network.Tests;
 
 /// <summary>
 /// The masquerade rules the bridge plugin's DEL leaves when the netns is gone: removed for exactly the detached
-/// attachment. Fake plugin binaries, an in-memory nat table.
+/// attachment, and at start for container ids no record owns. Fake plugin binaries, an in-memory nat table.
 /// </summary>
 public sealed class CniNetworkManagerMasqueradeTests
 {
@@ -77,7 +77,7 @@ public sealed class CniNetworkManagerMasqueradeTests
 
         await Manager().DetachAsync("fn-a", CancellationToken.None);
 
-        Assert.That(Directory.GetFiles(_dir.Combine("state")), Is.Empty, "the record goes with the lease and netns");
+        Assert.That(Directory.GetFiles(_dir.Combine("state")), Is.Empty, "the record goes: the next start's sweep finds the rules ownerless");
     }
 
     [Test]
@@ -86,7 +86,48 @@ public sealed class CniNetworkManagerMasqueradeTests
         await RecordAsync("fn-a", "fn-a-0000aaaa", ipMasq: false);
 
         await Manager(ipMasq: false).DetachAsync("fn-a", CancellationToken.None);
+        await Manager(ipMasq: false).RemoveStaleMasqueradesAsync(CancellationToken.None);
 
         Assert.That(_rules.Lists, Is.Zero);
+    }
+
+    [Test]
+    public async Task The_sweep_removes_only_this_networks_masquerades_of_our_shape_that_no_record_owns()
+    {
+        await RecordAsync("fn-a", "fn-a-0000aaaa");
+        var stale = FakeMasqueradeRules.Masquerade(Network, "fn-gone-0000bbbb");
+        _rules.Rules.AddRange(
+        [
+            FakeMasqueradeRules.Masquerade(Network, "fn-a-0000aaaa"),
+            stale,
+            FakeMasqueradeRules.Masquerade("other-net", "fn-gone-0000cccc"),
+            FakeMasqueradeRules.Masquerade(Network, "someone-else-4242"),
+        ]);
+
+        var removed = await Manager().RemoveStaleMasqueradesAsync(CancellationToken.None);
+
+        Assert.That(removed, Is.EqualTo(1));
+        Assert.That(_rules.Removed, Is.EqualTo(new[] { stale }));
+    }
+
+    [Test]
+    public async Task The_sweep_reads_records_after_rules_so_an_attach_during_it_keeps_its_rules()
+    {
+        // An attach writes its record before ADD makes the rule; here both land while the sweep lists the rules.
+        _rules.Rules.Add(FakeMasqueradeRules.Masquerade(Network, "fn-new-0000dddd"));
+        _rules.AfterList = () => RecordAsync("fn-new", "fn-new-0000dddd");
+
+        var removed = await Manager().RemoveStaleMasqueradesAsync(CancellationToken.None);
+
+        Assert.That(removed, Is.Zero);
+        Assert.That(_rules.Removed, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_failing_sweep_is_logged_not_thrown()
+    {
+        _rules.Failure = new NetworkException("cannot run iptables-save: No such file or directory");
+
+        Assert.That(await Manager().RemoveStaleMasqueradesAsync(CancellationToken.None), Is.Zero);
     }
 }

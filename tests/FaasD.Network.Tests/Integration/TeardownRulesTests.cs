@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using FaasD.Network.Namespaces;
+using FaasD.Network.Pool;
+using FaasD.Network.Tests.Iptables;
 using FaasD.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -35,6 +37,10 @@ public sealed class TeardownRulesTests
     }
 
     private CniNetworkManager Manager() => new(Options.Create(_network.Options()), NullLogger<CniNetworkManager>.Instance);
+
+    /// <summary>A manager that never removes masquerade rules itself: how detach behaved before it did.</summary>
+    private CniNetworkManager ManagerLeavingMasquerades() =>
+        new(Options.Create(_network.Options()), NullLogger<CniNetworkManager>.Instance, new FakeMasqueradeRules());
 
     [Test]
     public async Task Detach_removes_the_rules_attach_added()
@@ -82,6 +88,56 @@ public sealed class TeardownRulesTests
 
         AssertBackTo(before, attached.Counts(await AttachmentRules.SnapshotAsync()));
         Assert.That(_network.LeasedAddresses(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Pool_recovery_releases_an_entry_whose_netns_vanished_with_its_rules()
+    {
+        var options = _network.Options();
+        options.PoolIdPrefix = _network.Id("pool");
+        var poolId = options.PoolIdPrefix + "-0000aaaa";
+        var first = new CniNetworkManager(Options.Create(options), NullLogger<CniNetworkManager>.Instance);
+        var snapshot = await AttachmentRules.SnapshotAsync();
+        await ((IPooledAttachments)first).CreateAsync(poolId, CancellationToken.None);
+        var attached = await AttachedAsync(first, poolId, snapshot);
+        var before = attached.Counts(snapshot);
+
+        // The daemon was killed; meanwhile the pooled netns went behind its back.
+        await Shell.RunAsync("ip", "netns", "delete", poolId);
+        var restarted = new CniNetworkManager(Options.Create(options), NullLogger<CniNetworkManager>.Instance);
+        var ready = await ((IPooledAttachments)restarted).RecoverAsync(options.PoolIdPrefix, CancellationToken.None);
+
+        Assert.That(ready, Is.Empty);
+        AssertBackTo(before, attached.Counts(await AttachmentRules.SnapshotAsync()));
+        Assert.That(_network.LeasedAddresses(), Is.Empty);
+    }
+
+    [Test]
+    public async Task The_start_sweep_removes_masquerades_no_record_owns_and_keeps_live_ones()
+    {
+        var manager = Manager();
+        var liveId = _network.Id("live");
+        var (liveBefore, live) = await AttachCountingAsync(manager, liveId);
+        var liveAttached = live.Counts(await AttachmentRules.SnapshotAsync());
+        var goneId = _network.Id("old");
+        var (goneBefore, gone) = await AttachCountingAsync(manager, goneId);
+
+        // A detach as it was before masquerades were removed here: the netns went first, DEL left the nat rules, the
+        // record went.
+        await Shell.RunAsync("ip", "netns", "delete", goneId);
+        await ManagerLeavingMasquerades().DetachAsync(goneId, CancellationToken.None);
+        var leftover = gone.Counts(await AttachmentRules.SnapshotAsync());
+        Assert.That(leftover.Nat, Is.GreaterThan(goneBefore.Nat), "precondition: the bridge plugin left its nat rules");
+
+        var removed = await Manager().RemoveStaleMasqueradesAsync(CancellationToken.None);
+
+        var after = await AttachmentRules.SnapshotAsync();
+        Assert.That(removed, Is.EqualTo(1));
+        AssertBackTo(goneBefore, gone.Counts(after));
+        Assert.That(live.Counts(after), Is.EqualTo(liveAttached), "the live attachment keeps every rule");
+
+        await manager.DetachAsync(liveId, CancellationToken.None);
+        AssertBackTo(liveBefore, live.Counts(await AttachmentRules.SnapshotAsync()));
     }
 
     /// <summary>Attaches and checks that the attach added rules; returns the counts before it and the attachment.</summary>

@@ -16,6 +16,14 @@ internal sealed partial class CniNetworkManager
 
     [LoggerMessage(EventId = LogEvents.LogUsingBuiltInConfig, Level = LogLevel.Warning, Message = "CNI config {Path} not found; using the built-in openfaas-cni-bridge network")] private partial void LogUsingBuiltInConfig(string path);
 
+    [LoggerMessage(EventId = LogEvents.LogRemovedMasquerade, Level = LogLevel.Information, Message = "Removed the masquerade rules (chain {Chain}) of {ContainerId}, whose netns was gone before DEL")] private partial void LogRemovedMasquerade(string containerId, string chain);
+
+    [LoggerMessage(EventId = LogEvents.LogMasqueradeRemovalFailed, Level = LogLevel.Warning, Message = "Could not remove the masquerade rules of {ContainerId}; the next start removes them")] private partial void LogMasqueradeRemovalFailed(Exception exception, string containerId);
+
+    [LoggerMessage(EventId = LogEvents.LogRemovedStaleMasquerades, Level = LogLevel.Information, Message = "Removed the masquerade rules of {Count} containers of network {Network} that no attachment owns")] private partial void LogRemovedStaleMasquerades(int count, string network);
+
+    [LoggerMessage(EventId = LogEvents.LogStaleMasqueradeSweepFailed, Level = LogLevel.Warning, Message = "Looking for masquerade rules no attachment owns failed; they stay until the next start")] private partial void LogStaleMasqueradeSweepFailed(Exception exception);
+
     // The pre-wired namespaces of the pool (CniNetworkManager.Pool.cs).
     [LoggerMessage(EventId = LogEvents.PoolEntryTaken, Level = LogLevel.Information, Message = "{Id} took the pre-wired network namespace {PoolId}")] private partial void LogTookPooled(string id, string poolId);
 

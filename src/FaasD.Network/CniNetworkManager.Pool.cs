@@ -148,6 +148,9 @@ internal sealed partial class CniNetworkManager : IPooledAttachments
             }
         }
 
+        // Every start runs this recovery, pool or not: the one place for the sweep, after the stale entries above had
+        // their DEL. It logs its own failures, so it never holds the pool back.
+        await RemoveStaleMasqueradesAsync(cancellationToken);
         return ready;
     }
 

@@ -10,7 +10,9 @@ internal sealed partial class CniNetworkManager
     {
         var network = CniNetworkConfig.Parse(record.Network.ToJsonString());
         var args = new CniRuntimeArgs(record.ContainerId, record.NetnsPath, record.InterfaceName);
-        var added = record.Result is null ? null : CniResult.Parse(record.Result);
+        // An ADD interrupted after its first plugin left the result chained so far: the prevResult that lets the later
+        // plugins (the firewall) find what they added.
+        var added = (record.Result ?? record.PartialResult) is { } result ? CniResult.Parse(result) : null;
         await TearDownAsync(network, args, added, cancellationToken);
         _store.Delete(record.Id);
     }
@@ -23,8 +25,11 @@ internal sealed partial class CniNetworkManager
         }
         else
         {
-            // No namespace to enter: an empty CNI_NETNS tells plugins to release what lives outside it (IPAM, iptables).
+            // No namespace to enter: an empty CNI_NETNS tells plugins to release what lives outside it. IPAM and the
+            // firewall plugin (through prevResult) do; the bridge plugin learns the addresses to un-masquerade from
+            // the link it deletes, so without one it leaves its nat rules and chain behind: those go here.
             await _cni.DeleteAsync(network, args with { NetnsPath = "" }, added, cancellationToken);
+            await RemoveMasqueradeAsync(network, args.ContainerId, cancellationToken);
         }
 
         // Loopback needs no DEL: lo lives and dies with the namespace.

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using FaasD.Network.Cni;
+using FaasD.Network.Iptables;
 using Microsoft.Extensions.Options;
 
 namespace FaasD.Network;
@@ -20,15 +21,22 @@ internal sealed partial class CniNetworkManager : INetworkManager
     private readonly NamedNetworkNamespaces _namespaces;
     private readonly CniNetworkRunner _cni;
     private readonly AttachmentStore _store;
+    private readonly IMasqueradeRules _masquerade;
     private readonly KeyedAsyncLock<string> _locks = new(StringComparer.Ordinal);
 
     public CniNetworkManager(IOptions<NetworkOptions> options, ILogger<CniNetworkManager> logger, TimeProvider? timeProvider = null)
+        : this(options, logger, new IptablesMasqueradeRules(), timeProvider)
+    {
+    }
+
+    internal CniNetworkManager(IOptions<NetworkOptions> options, ILogger<CniNetworkManager> logger, IMasqueradeRules masquerade, TimeProvider? timeProvider = null)
     {
         _options = options.Value;
         _logger = logger;
         _namespaces = new NamedNetworkNamespaces(_options.NetnsDirectory);
         _cni = new CniNetworkRunner(new CniPluginRunner(new CniPluginLocator(_options.PluginDirectories), _options.PluginTimeout), logger);
         _store = new AttachmentStore(_options.StateDirectory);
+        _masquerade = masquerade;
         CreatePool(timeProvider ?? TimeProvider.System);
     }
 
@@ -67,7 +75,7 @@ internal sealed partial class CniNetworkManager : INetworkManager
 
         var args = new CniRuntimeArgs(NewContainerId(id), netnsPath, _options.InterfaceName);
         var pending = new AttachmentRecord(id, netnsPath, args.ContainerId, args.InterfaceName, network.ToJson(), Result: null);
-        var progress = new CniAddProgress();
+        var progress = new CniAddProgress((partial, token) => _store.WriteAsync(pending with { PartialResult = partial.Raw }, token));
         try
         {
             await _store.WriteAsync(pending, cancellationToken);

@@ -56,6 +56,11 @@ internal static class LogEvents
     public const int LogReleasingLeftover = 1105;
     public const int LogLeftoverReleaseFailed = 1106;
     public const int LogUsingBuiltInConfig = 1107;
+    // Network/CniNetworkManager.Log.cs (masquerade rules the bridge plugin left, CniNetworkManager.Masquerade.cs)
+    public const int LogRemovedMasquerade = 1110;
+    public const int LogMasqueradeRemovalFailed = 1111;
+    public const int LogRemovedStaleMasquerades = 1112;
+    public const int LogStaleMasqueradeSweepFailed = 1113;
     // Network/Cni/CniNetworkRunner.cs
     public const int LogAlreadyDeleted = 1201;
     public const int LogDeleteFailed = 1202;

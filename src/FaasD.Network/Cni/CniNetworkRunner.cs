@@ -27,13 +27,18 @@ internal sealed partial class CniNetworkRunner
     /// <summary>
     /// ADD through the list. When a plugin fails, the plugins before it have done their work: <paramref name="progress"/>
     /// then holds the result chained so far, which is what DEL needs as prevResult to undo it (the firewall plugin finds
-    /// its rules only through it).
+    /// its rules only through it). The progress saves it before each later plugin runs, for a crash instead of a failure.
     /// </summary>
     public async Task<CniResult> AddAsync(CniNetworkConfig network, CniRuntimeArgs args, CniAddProgress? progress, CancellationToken cancellationToken)
     {
         JsonObject? previous = null;
         foreach (var plugin in network.Plugins)
         {
+            if (previous is not null && progress is not null)
+            {
+                await progress.SaveAsync(cancellationToken);
+            }
+
             var stdout = await _plugins.RunAsync(CniCommand.Add, plugin, network.StdinFor(plugin, previous), args, cancellationToken);
 
             // A plugin that prints nothing (allowed for pass-through meta plugins) leaves the chained result as it was.

@@ -11,7 +11,8 @@ internal interface IPooledAttachments
 
     /// <summary>
     /// Finishes or undoes hand-overs a crash interrupted, releases pooled attachments that are stale or made with another
-    /// network config, and returns the ids of those still good to hand out.
+    /// network config, and returns the ids of those still good to hand out. Run at every start, it also removes the
+    /// network's masquerade rules that no attachment owns.
     /// </summary>
     Task<IReadOnlyList<string>> RecoverAsync(string poolIdPrefix, CancellationToken cancellationToken);
 }

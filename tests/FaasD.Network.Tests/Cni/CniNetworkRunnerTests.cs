@@ -128,6 +128,25 @@ public sealed class CniNetworkRunnerTests
     }
 
     [Test]
+    public async Task Add_saves_the_result_so_far_before_each_later_plugin_runs()
+    {
+        FakePlugin.Write(_plugins, "first", _log, FirstResult);
+        FakePlugin.Write(_plugins, "second", _log, SecondResult);
+        FakePlugin.Write(_plugins, "third", _log, SecondResult);
+        var saves = new List<string>();
+        var progress = new CniAddProgress((result, _) =>
+        {
+            // What had run when the save happened: a crash right after it must find this result on disk.
+            saves.Add($"{result.ContainerIPv4()} after {string.Join(", ", FakePlugin.Calls(_log))}");
+            return Task.CompletedTask;
+        });
+
+        await Runner().AddAsync(Network("first", "second", "third"), Args, progress, CancellationToken.None);
+
+        Assert.That(saves, Is.EqualTo(new[] { "10.9.0.5 after first ADD", "10.9.0.6 after first ADD, second ADD" }), "none before the first plugin or after the last");
+    }
+
+    [Test]
     public async Task Delete_of_an_unknown_container_is_success()
     {
         FakePlugin.Write(_plugins, "first", _log, """{"code":3,"msg":"container unknown"}""", exitCode: 1);

@@ -177,7 +177,15 @@ internal sealed class BenchDaemon : IAsyncDisposable
         using var response = await Api.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
-            await EnsureOkAsync(response, $"remove {name}", cancellationToken);
+            try
+            {
+                await EnsureOkAsync(response, $"remove {name}", cancellationToken);
+            }
+            catch (BenchException ex)
+            {
+                // The daemon's own account of the failure: what the figures alone would never say.
+                throw new BenchException($"{ex.Message}\ndaemon log:\n{string.Join('\n', LogAbout(name))}");
+            }
         }
 
         _deployed.TryRemove(name, out _);
@@ -275,6 +283,18 @@ internal sealed class BenchDaemon : IAsyncDisposable
         catch (IOException ex)
         {
             Console.Error.WriteLine($"cleanup: could not delete {StateDir}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The daemon's lines about <paramref name="name"/> and its errors, the last 30.</summary>
+    private IEnumerable<string> LogAbout(string name)
+    {
+        lock (_lines)
+        {
+            // Continuation lines (an exception's type, message and stack) carry no time stamp.
+            return _lines.Where(l => l.Contains(name, StringComparison.Ordinal) || l.Contains(" ERR ", StringComparison.Ordinal) || l.Contains(" FTL ", StringComparison.Ordinal)
+                    || (l.Length > 0 && !char.IsAsciiDigit(l[0])))
+                .TakeLast(40).ToList();
         }
     }
 

@@ -133,7 +133,7 @@ internal static class PoolBench
             phases.AddRange(found.TakeLast(1));
             BenchContext.Progress($"pool {pool.Size}: cold start of {n}: {ms:0.0} ms"
                 + (found.Count > 0 ? $" (task {found[^1].TaskMs:0.0}, port {found[^1].PortMs:0.0}, readiness {found[^1].ReadyMs:0.0})" : " (no phase line in the daemon log)")
-                + (daemon.LinesFrom(before).LastOrDefault(l => l.Contains($"/{n} started", StringComparison.Ordinal)) is { } started && started.LastIndexOf('(') is var at and >= 0 ? " " + started[at..] : ""));
+                + (daemon.LinesFrom(before).LastOrDefault(l => l.Contains($"/{n}: lookups and network", StringComparison.Ordinal)) is { } timings ? " — " + timings[(timings.IndexOf($"/{n}: ", StringComparison.Ordinal) + n.Length + 3)..] : ""));
         }
 
         ColdPhases[pool.Size] = phases;

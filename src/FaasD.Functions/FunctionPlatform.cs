@@ -121,8 +121,16 @@ internal sealed partial class FunctionPlatform(
         // Past this point the caller has been told "removed"; finish even if they hang up. Requests already
         // forwarded finish first (bounded by the stop grace period).
         await Task.WhenAll(replicas.Select(r => WaitForIdleAsync(r, CancellationToken.None)));
-        await Task.WhenAll(function.ReplicaIds.Union(replicas.Select(r => r.ContainerId))
-            .Select(id => RemoveContainerAsync(@namespace, id, CancellationToken.None)));
+        try
+        {
+            await Task.WhenAll(function.ReplicaIds.Union(replicas.Select(r => r.ContainerId))
+                .Select(id => RemoveContainerAsync(@namespace, id, CancellationToken.None)));
+        }
+        catch (RuntimeException ex)
+        {
+            // containerd did not let go of a replica in time: say so (503 with the reason), never an empty 500.
+            throw RuntimeErrors.Translate(ex, $"removing {key}");
+        }
         _logs.Delete(@namespace, name);
         Log.Removed(_logger, key);
     }

@@ -84,6 +84,7 @@ internal static class LogEvents
     public const int ContainerDeleted = 3003;
     public const int OrphanSnapshotReplaced = 3004;
     public const int TaskStarted = 3005;
+    public const int TaskStartTimings = 3010;
     public const int TaskStopped = 3006;
     public const int TaskPaused = 3007;
     public const int TaskResumed = 3008;

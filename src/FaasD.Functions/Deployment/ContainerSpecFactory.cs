@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using FaasD.Functions.Secrets;
 
 namespace FaasD.Functions.Deployment;
@@ -7,8 +9,8 @@ internal sealed class ContainerSpecFactory(FunctionPlatformOptions options, File
 {
     public const string SecretsMountDir = "/var/openfaas/secrets";
 
-    /// <summary>The shim group of function tasks (containerd keeps one per namespace: the group's socket is per namespace).</summary>
-    public const string ShimGroup = "faasd-functions";
+    /// <summary>Shim groups are named this plus a number (containerd keeps them per namespace: a group's socket is per namespace).</summary>
+    public const string ShimGroupPrefix = "faasd-functions-";
 
     public ContainerSpec Build(StoredDeployment deployment, string containerId)
     {
@@ -56,8 +58,28 @@ internal sealed class ContainerSpecFactory(FunctionPlatformOptions options, File
             MemoryLimitBytes = deployment.LimitMemory is { Length: > 0 } memory ? Quantity.ParseMemoryBytes(memory) : null,
             CpuMillis = deployment.LimitCpu is { Length: > 0 } cpu ? Quantity.ParseCpuMillis(cpu) : null,
             ReadOnlyRootFilesystem = deployment.ReadOnlyRootFilesystem,
-            ShimGroup = options.SharedShim ? ShimGroup : null,
+            ShimGroup = ShimGroupOf(deployment.Name, options.SharedShims),
         };
+    }
+
+    /// <summary>
+    /// The shim group of a function: the same for every replica and generation of it, in every daemon and after every
+    /// restart (FNV-1a of the name, not the per-process randomised string hash); null when shims are not shared.
+    /// </summary>
+    internal static string? ShimGroupOf(string function, int groups)
+    {
+        if (groups <= 0)
+        {
+            return null;
+        }
+
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(function))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return ShimGroupPrefix + (hash % (uint)groups).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Everything about a request that can be refused before any container is touched (400s).</summary>

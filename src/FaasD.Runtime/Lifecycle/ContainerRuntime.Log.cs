@@ -14,7 +14,10 @@ internal sealed partial class ContainerRuntime
 
         [LoggerMessage(EventId = LogEvents.OrphanSnapshotReplaced, Level = LogLevel.Warning, Message = "Snapshot {Key} in namespace {Namespace} belonged to no container (a create cut short); replacing it")] public static partial void OrphanSnapshotReplaced(ILogger logger, string key, string @namespace);
 
-        [LoggerMessage(EventId = LogEvents.TaskStarted, Level = LogLevel.Information, Message = "Task {Namespace}/{Id} started, pid {Pid}, address {Address} (lookups and network {PrepareMs:0.0} ms, task create {CreateMs:0.0} ms, start {StartMs:0.0} ms)")] public static partial void TaskStarted(ILogger logger, string @namespace, string id, uint pid, IPAddress address, double prepareMs, double createMs, double startMs);
+        [LoggerMessage(EventId = LogEvents.TaskStarted, Level = LogLevel.Information, Message = "Task {Namespace}/{Id} started, pid {Pid}, address {Address}")] public static partial void TaskStarted(ILogger logger, string @namespace, string id, uint pid, IPAddress address);
+
+        // Its own line: the logging generator mis-renders templates of more than six values (the namespace came out as "{Namespace}").
+        [LoggerMessage(EventId = LogEvents.TaskStartTimings, Level = LogLevel.Debug, Message = "Task {Namespace}/{Id}: lookups and network {PrepareMs:0.0} ms, task create {CreateMs:0.0} ms, start {StartMs:0.0} ms")] public static partial void TaskStartTimings(ILogger logger, string @namespace, string id, double prepareMs, double createMs, double startMs);
 
         [LoggerMessage(EventId = LogEvents.TaskStopped, Level = LogLevel.Information, Message = "Task {Namespace}/{Id} stopped and deleted")] public static partial void TaskStopped(ILogger logger, string @namespace, string id);
 

@@ -52,7 +52,8 @@ internal sealed partial class ContainerRuntime
         var pid = (await scope.Tasks.StartAsync(new TasksApi.StartRequest { ContainerId = id }, cancellationToken: cancellationToken)).Pid;
 
         // containerd's create (shim + runc create) and start dominate a cold start; the rest is our lookups and the network.
-        Log.TaskStarted(_logger, @namespace, id, pid, attachment.Address,
+        Log.TaskStarted(_logger, @namespace, id, pid, attachment.Address);
+        Log.TaskStartTimings(_logger, @namespace, id,
             Stopwatch.GetElapsedTime(began, creating == 0 ? starting : creating).TotalMilliseconds,
             creating == 0 ? 0 : Stopwatch.GetElapsedTime(creating, created).TotalMilliseconds,
             Stopwatch.GetElapsedTime(starting).TotalMilliseconds);

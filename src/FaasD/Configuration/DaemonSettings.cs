@@ -42,7 +42,7 @@ public sealed record DaemonSettings
     public TimeSpan ImageGcMinAge { get; init; } = TimeSpan.FromMinutes(2);
     public string ContainerdRoot { get; init; } = "/var/lib/containerd";
     public bool Autoscale { get; init; } = true;
-    public bool SharedShim { get; init; } = true;
+    public int SharedShims { get; init; } = 8;
     public TimeSpan ScaleDownWindow { get; init; } = TimeSpan.FromMinutes(1);
     public TimeSpan LivenessInterval { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -35,7 +35,7 @@ public sealed class SettingsOptions
         ComposeFile = Add<string>("--compose-file", "FAASD_COMPOSE_FILE", d.ComposeFile, "Stateful services to run beside the functions (relative to the state directory; absent: none).", s => s);
         StopServices = Add<bool>("--stop-services-on-shutdown", "FAASD_STOP_SERVICES_ON_SHUTDOWN", "false", "Stop compose services (in reverse dependency order) when the daemon stops; by default they keep running like functions.", bool.Parse);
         LogLevel = Add<string>("--log-level", "FAASD_LOG_LEVEL", d.LogLevel, "Daemon log level: Debug, Information, Warning, Error.", s => s);
-        NetnsPoolSize = Add<int>("--netns-pool-size", "FAASD_NETNS_POOL_SIZE", d.NetnsPoolSize.ToString(CultureInfo.InvariantCulture), "Network namespaces kept attached to the bridge in advance, so a cold start or deploy skips CNI ADD (0: off).", ParsePoolSize);
+        NetnsPoolSize = Add<int>("--netns-pool-size", "FAASD_NETNS_POOL_SIZE", d.NetnsPoolSize.ToString(CultureInfo.InvariantCulture), "Network namespaces kept attached to the bridge in advance, so a cold start or deploy skips CNI ADD (0: off).", ParseSmallCount);
         MetricsPort = Add<int>("--metrics-port", "FAASD_METRICS_PORT", d.MetricsPort.ToString(CultureInfo.InvariantCulture), "Port of the Prometheus /metrics listener (same bind address as the gateway; 0 disables it).", ParseOptionalPort);
         NatsUrl = Add<string>("--nats-url", "FAASD_NATS_URL", string.Empty, "NATS server for topic triggers, e.g. nats://127.0.0.1:4222 (functions annotated topic: <subject> are invoked per message; empty: off).", ParseNatsUrl);
         NatsConcurrency = Add<int>("--nats-concurrency", "FAASD_NATS_CONCURRENCY", d.NatsConcurrency.ToString(CultureInfo.InvariantCulture), "NATS messages one function subscription handles at once (annotation faasd.topic.concurrency overrides).", ParsePositive);
@@ -55,7 +55,7 @@ public sealed class SettingsOptions
         Autoscale = Add<bool>("--autoscale", "FAASD_AUTOSCALE", "true", "Scale functions that carry com.openfaas.scale.type, .target or .max labels by their load (rps, capacity, cpu).", bool.Parse);
         ScaleDownWindow = Add<TimeSpan>("--scale-down-window", "FAASD_SCALE_DOWN_WINDOW", "1m", "How long load must stay low before the autoscaler removes replicas (label com.openfaas.scale.down-window overrides).", ParseDuration);
         MemoryTrimInterval = Add<TimeSpan>("--memory-trim-interval", "FAASD_MEMORY_TRIM_INTERVAL", "10s", "How often the daemon checks whether a burst of work (deploys, scaling, load) is over; then it returns the memory the burst left behind to the system (0: never).", ParseDuration);
-        SharedShim = Add<bool>("--shared-shim", "FAASD_SHARED_SHIM", "true", "One containerd shim process serves all function tasks of a namespace instead of one each (≈ 8 MB of memory per function, and a faster cold start); applies to functions deployed from then on.", bool.Parse);
+        SharedShims = Add<int>("--shared-shims", "FAASD_SHARED_SHIMS", d.SharedShims.ToString(CultureInfo.InvariantCulture), "Function tasks of a namespace share this many containerd shim processes, each function always the same one, instead of a shim each (≈ 3 MB of memory per function saved, and a cold start skips the shim's start when its shim is up); applies to functions deployed from then on (0: a shim per task).", ParseSmallCount);
         LivenessInterval = Add<TimeSpan>("--liveness-interval", "FAASD_LIVENESS_INTERVAL", "2s", "Time between liveness probes of replicas whose function has the com.openfaas.health.http.path annotation (3 failures in a row replace the replica).", ParseDuration);
     }
 
@@ -98,7 +98,7 @@ public sealed class SettingsOptions
     public Option<TimeSpan> ImageGcMinAge { get; }
     public Option<string> ContainerdRoot { get; }
     public Option<bool> Autoscale { get; }
-    public Option<bool> SharedShim { get; }
+    public Option<int> SharedShims { get; }
     public Option<TimeSpan> ScaleDownWindow { get; }
     public Option<TimeSpan> LivenessInterval { get; }
 
@@ -152,7 +152,7 @@ public sealed class SettingsOptions
             ImageGcMinAge = result.GetValue(ImageGcMinAge),
             ContainerdRoot = result.GetValue(ContainerdRoot)!,
             Autoscale = result.GetValue(Autoscale),
-            SharedShim = result.GetValue(SharedShim),
+            SharedShims = result.GetValue(SharedShims),
             ScaleDownWindow = result.GetValue(ScaleDownWindow),
             LivenessInterval = result.GetValue(LivenessInterval),
             MemoryTrimInterval = result.GetValue(MemoryTrimInterval),
@@ -169,7 +169,7 @@ public sealed class SettingsOptions
             ? value
             : throw new FormatException("use a duration such as 30s, 5m or 1h30m");
 
-    private static int ParsePoolSize(string text) =>
+    private static int ParseSmallCount(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size <= 64
             ? size
             : throw new FormatException("use a whole number from 0 to 64");

@@ -50,7 +50,7 @@ internal static class PlatformServices
                 ResolvConfFile = StateDirectory.ResolvConfFile(settings),
                 ReadinessTimeout = settings.ReadinessTimeout,
                 StopGracePeriod = settings.StopGracePeriod,
-                SharedShim = settings.SharedShim,
+                SharedShims = settings.SharedShims,
             },
             new ScaleToZeroOptions
             {

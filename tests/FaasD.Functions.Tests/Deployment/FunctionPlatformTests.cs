@@ -235,14 +235,36 @@ public class FunctionPlatformTests
         Assert.That(StoredDeployment.TryDeserialize(container.Payload.Span)!.ToSpec().Annotations["topic"], Is.EqualTo("cron-function"));
     }
 
-    [TestCase(true, ContainerSpecFactory.ShimGroup)]
-    [TestCase(false, null)]
-    public void Function_containers_share_a_shim_unless_switched_off(bool shared, string? expectedGroup)
+    [Test]
+    public void Function_containers_share_one_of_the_configured_shims_and_always_the_same()
     {
-        var container = new ContainerSpecFactory(_f.Options with { SharedShim = shared }, _f.Secrets)
-            .Build(StoredDeployment.From(PlatformFixture.Spec("echo"), 1), "echo");
+        var names = Enumerable.Range(0, 200).Select(i => $"fn{i}").ToList();
+        var groups = names.Select(n => new ContainerSpecFactory(_f.Options with { SharedShims = 8 }, _f.Secrets)
+            .Build(StoredDeployment.From(PlatformFixture.Spec(n), 1), n).ShimGroup).ToList();
+        var again = names.Select(n => new ContainerSpecFactory(_f.Options with { SharedShims = 8 }, _f.Secrets)
+            .Build(StoredDeployment.From(PlatformFixture.Spec(n), 2), n + ".g2").ShimGroup).ToList();
+        var off = new ContainerSpecFactory(_f.Options with { SharedShims = 0 }, _f.Secrets)
+            .Build(StoredDeployment.From(PlatformFixture.Spec("echo"), 1), "echo").ShimGroup;
 
-        Assert.That(container.ShimGroup, Is.EqualTo(expectedGroup));
+        Assert.Multiple(() =>
+        {
+            Assert.That(groups, Is.EqualTo(again), "every generation of a function joins the same shim");
+            Assert.That(groups.Distinct().Order(StringComparer.Ordinal), Is.EqualTo(Enumerable.Range(0, 8).Select(i => $"faasd-functions-{i}").Order(StringComparer.Ordinal)));
+            Assert.That(groups.GroupBy(g => g).Max(g => g.Count()), Is.LessThan(50), "spread over the shims, not piled on one");
+            Assert.That(ContainerSpecFactory.ShimGroupOf("figlet", 8), Is.EqualTo("faasd-functions-" + (Fnv1a("figlet") % 8)), "stable across processes");
+            Assert.That(off, Is.Null, "0: a shim per task");
+        });
+    }
+
+    private static uint Fnv1a(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash;
     }
 
     [Test]

@@ -36,6 +36,19 @@ internal static partial class DaemonLog
         }
     }
 
+    /// <summary>The runtime's split of each task start of <paramref name="name"/> (ContainerRuntime.Start.cs, Debug).</summary>
+    public static IEnumerable<(double PrepareMs, double CreateMs, double StartMs)> TaskTimings(IEnumerable<string> lines, string name)
+    {
+        var pattern = new Regex($@"Task {Regex.Escape(BenchDaemon.Namespace)}/{Regex.Escape(name)}: lookups and network ([\d.]+) ms, task create ([\d.]+) ms, start ([\d.]+) ms", RegexOptions.CultureInvariant);
+        foreach (var line in lines)
+        {
+            if (pattern.Match(line) is { Success: true } m)
+            {
+                yield return (Number(m.Groups[1].Value), Number(m.Groups[2].Value), Number(m.Groups[3].Value));
+            }
+        }
+    }
+
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     /// <summary>The time of the first line (from <paramref name="lines"/>) that contains <paramref name="text"/>.</summary>

@@ -127,28 +127,33 @@ internal static class ScaleToZeroBench
         var phaseOrder = new[]
         {
             "request → wake begins (gateway, registry)",
-            "→ network attached (CNI ADD ‖ task inspect + mounts)",
-            "→ task created and started (runc)",
-            "→ port 8080 accepts (readiness probe)",
-            "→ response received (proxy + httpd)",
+            "lookups + network (pooled netns ‖ task inspect + mounts)",
+            "task create (containerd: shim, runc create)",
+            "task start (runc start)",
+            "port 8080 accepts + readiness answer",
+            "wake done → response received (proxy + httpd)",
         };
         foreach (var (n, sentAt, ms, logIndex) in samples)
         {
             var lines = ctx.Daemon.LinesFrom(logIndex);
             var begun = DaemonLog.Transitions(lines, n).FirstOrDefault(t => t.Kind == "Start started").At;
-            var attached = DaemonLog.FirstAt(lines, $"Attached {BenchDaemon.Namespace}.{n}:");
-            var started = DaemonLog.FirstAt(lines, $"Task {BenchDaemon.Namespace}/{n} started");
             var done = DaemonLog.Transitions(lines, n).FirstOrDefault(t => t.Kind == "Start done").At;
-            if (begun == default || attached is null || started is null || done == default)
+            var timings = DaemonLog.TaskTimings(lines, n).ToList();
+            var ready = DaemonLog.StartPhases(lines, n).ToList();
+            if (begun == default || done == default || timings.Count == 0 || ready.Count == 0)
             {
                 continue;
             }
 
             var end = sentAt + TimeSpan.FromMilliseconds(ms);
-            var points = new[] { sentAt, begun, attached.Value, started.Value, done, end };
+            var values = new[]
+            {
+                (begun - sentAt).TotalMilliseconds, timings[^1].PrepareMs, timings[^1].CreateMs, timings[^1].StartMs,
+                ready[^1].PortMs + ready[^1].ReadyMs, (end - done).TotalMilliseconds,
+            };
             for (var i = 0; i < phaseOrder.Length; i++)
             {
-                (phases.TryGetValue(phaseOrder[i], out var list) ? list : phases[phaseOrder[i]] = []).Add((points[i + 1] - points[i]).TotalMilliseconds);
+                (phases.TryGetValue(phaseOrder[i], out var list) ? list : phases[phaseOrder[i]] = []).Add(values[i]);
             }
         }
 
@@ -158,11 +163,11 @@ internal static class ScaleToZeroBench
         var phaseJson = new JsonObject();
         if (phases.Count > 0)
         {
-            var table = new Table($"Issue #4 cold start phases (from the daemon's Debug log, ms resolution; {phases.First().Value.Count} starts)", "phase", "p50 ms", "min ms", "max ms");
+            var table = new Table($"Issue #4 cold start phases (from the daemon's Debug log: its time stamps for the wake and its own timings inside it; {phases.First().Value.Count} starts)", "phase", "p50 ms", "min ms", "max ms");
             foreach (var phase in phaseOrder)
             {
                 var s = LatencyStats.Of(phases[phase]);
-                table.Add(phase, Whole(s.P50), Whole(s.Min), Whole(s.Max));
+                table.Add(phase, Report.F(s.P50, "0.0"), Report.F(s.Min, "0.0"), Report.F(s.Max, "0.0"));
                 phaseJson[phase] = Report.ToJson(s);
             }
 
@@ -171,7 +176,7 @@ internal static class ScaleToZeroBench
         }
         else
         {
-            ctx.Report.AddNote("cold start: no phase breakdown (the daemon logged no Start/Attached/Task started lines for the starts).");
+            ctx.Report.AddNote("cold start: no phase breakdown (the daemon logged no Start transition, task timing or ready line for the starts).");
         }
 
         json["coldStartPhases"] = phaseJson;
@@ -275,7 +280,6 @@ internal static class ScaleToZeroBench
     private static void Row(Table table, string label, LatencyStats s) =>
         table.Add(label, N(s.Count), Report.Ms(s.P50), Report.Ms(s.P90), Report.Ms(s.P99), Report.Ms(s.Max));
 
-    private static string Whole(double ms) => Report.F(Math.Round(ms) + 0.0, "0");
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

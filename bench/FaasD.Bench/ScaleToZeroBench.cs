@@ -280,6 +280,5 @@ internal static class ScaleToZeroBench
     private static void Row(Table table, string label, LatencyStats s) =>
         table.Add(label, N(s.Count), Report.Ms(s.P50), Report.Ms(s.P90), Report.Ms(s.P99), Report.Ms(s.Max));
 
-
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

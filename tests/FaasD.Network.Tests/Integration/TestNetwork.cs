@@ -125,9 +125,14 @@ internal sealed class TestNetwork
         ipam["dataDir"] = Path.Combine(Root, "ipam");
 
         // Other layers lease from the same test subnet with their own dataDir: a random /24 inside it keeps us apart.
+        // Not one of 240-247 (the daemon tests', bench's and chaos suite's /22s), and not one that CNI-FORWARD rules
+        // left by an earlier run already name: the rule-counting tests would find the firewall plugin's rules there
+        // before they attach (it adds none that exist), and the leftover cleanup would take the other owner's rules.
         if (Subnet.PrefixLength <= 16)
         {
-            var block = Random.Shared.Next(100, 250) * 256;
+            var named = BlocksNamedByForwardRules();
+            var free = Enumerable.Range(100, 140).Where(b => !named.Contains(b)).ToList();
+            var block = (free.Count > 0 ? free[Random.Shared.Next(free.Count)] : Random.Shared.Next(100, 240)) * 256;
             var start = Offset(Subnet.BaseAddress, block + 2).ToString();
             ipam["rangeStart"] = start;
             ipam["rangeEnd"] = Offset(Subnet.BaseAddress, block + 254).ToString();
@@ -135,6 +140,33 @@ internal sealed class TestNetwork
         }
 
         return list.ToJsonString();
+    }
+
+    /// <summary>The third octets of test-subnet addresses that rules in CNI-FORWARD name (none when the chain is missing).</summary>
+    private HashSet<int> BlocksNamedByForwardRules()
+    {
+        var prefix = Subnet.BaseAddress.ToString();
+        prefix = prefix[..(prefix.IndexOf('.', prefix.IndexOf('.') + 1) + 1)];
+        var info = new System.Diagnostics.ProcessStartInfo("iptables", ["-w", "-S", "CNI-FORWARD"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(info);
+        if (process is null)
+        {
+            return [];
+        }
+
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var blocks = new HashSet<int>();
+        foreach (var word in output.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word.StartsWith(prefix, StringComparison.Ordinal) && word[prefix.Length..].Split('.')[0] is var octet
+                && int.TryParse(octet, System.Globalization.CultureInfo.InvariantCulture, out var block))
+            {
+                blocks.Add(block);
+            }
+        }
+
+        return blocks;
     }
 
     private static IPAddress Offset(IPAddress address, int offset)

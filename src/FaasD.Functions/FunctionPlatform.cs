@@ -114,6 +114,20 @@ internal sealed partial class FunctionPlatform(
         }
 
         var replicas = _registry.TryGet(key, out var handle) ? handle.Replicas : [];
+        var containerIds = function.ReplicaIds.Union(replicas.Select(r => r.ContainerId)).ToList();
+
+        // The intent goes to containerd first: if anything below is cut short (a crash, containerd not letting go of a
+        // task), the next start finishes the removal rather than bringing the function back. Nothing has changed yet
+        // when this fails.
+        try
+        {
+            await Task.WhenAll(containerIds.Select(id => MarkRemovingAsync(@namespace, id, cancellationToken)));
+        }
+        catch (RuntimeException ex)
+        {
+            throw RuntimeErrors.Translate(ex, $"removing {key}");
+        }
+
         await _registry.RemoveAsync(key);
         _catalog.Remove(key);
         Announce(new FunctionChange(FunctionChangeKind.Removed, @namespace, name, null));
@@ -123,8 +137,7 @@ internal sealed partial class FunctionPlatform(
         await Task.WhenAll(replicas.Select(r => WaitForIdleAsync(r, CancellationToken.None)));
         try
         {
-            await Task.WhenAll(function.ReplicaIds.Union(replicas.Select(r => r.ContainerId))
-                .Select(id => RemoveContainerAsync(@namespace, id, CancellationToken.None)));
+            await Task.WhenAll(containerIds.Select(id => RemoveContainerAsync(@namespace, id, CancellationToken.None)));
         }
         catch (RuntimeException ex)
         {
@@ -281,6 +294,20 @@ internal sealed partial class FunctionPlatform(
             throw;
         }
     }
+
+    private async Task MarkRemovingAsync(string @namespace, string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _runtime.SetContainerLabelsAsync(@namespace, containerId, s_removing, cancellationToken);
+        }
+        catch (RuntimeException ex) when (ex.Kind is RuntimeErrorKind.NotFound or RuntimeErrorKind.FailedPrecondition)
+        {
+            // Gone already, or not ours (RemoveContainerAsync leaves those alone too).
+        }
+    }
+
+    private static readonly Dictionary<string, string> s_removing = new(StringComparer.Ordinal) { [ContainerNaming.RemovingLabel] = "true" };
 
     internal async Task RemoveContainerAsync(string @namespace, string containerId, CancellationToken cancellationToken)
     {

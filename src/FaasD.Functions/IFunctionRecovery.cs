@@ -17,5 +17,9 @@ public sealed class RecoverySummary
     public int Restarted;
     public int Failed;
 
-    public override string ToString() => $"{Adopted} adopted, {Frozen} frozen, {Restarted} restarted, {Failed} failed";
+    /// <summary>Removals a crash (or containerd) had cut short, finished at start.</summary>
+    public int RemovalsFinished;
+
+    public override string ToString() =>
+        $"{Adopted} adopted, {Frozen} frozen, {Restarted} restarted, {Failed} failed" + (RemovalsFinished > 0 ? $", {RemovalsFinished} removals finished" : "");
 }

@@ -121,6 +121,9 @@ public interface IContainerRuntime
     /// <summary>Deletes the container and its snapshot (stops the task first if one is left).</summary>
     Task DeleteContainerAsync(string @namespace, string id, CancellationToken cancellationToken);
 
+    /// <summary>Adds or replaces these labels on a container FaasD made, keeping its others; NotFound when it is gone.</summary>
+    Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
+
     /// <summary>Path of the file the task's stdout/stderr are written to.</summary>
     string LogPathFor(string @namespace, string id);
 

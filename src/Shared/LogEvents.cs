@@ -112,6 +112,7 @@ internal static class LogEvents
     public const int Foreign = 4011;
     public const int DroppingGeneration = 4012;
     public const int RecoveryRestartFailed = 4013;
+    public const int FinishingRemoval = 4014;
     // Functions/Waking/FunctionHandle.Log.cs
     public const int TransitionStarted = 4101;
     public const int TransitionSucceeded = 4102;

@@ -9,6 +9,12 @@ internal static class ContainerNaming
 {
     public const string FunctionLabel = "io.faasd.function";
     public const string GenerationLabel = "io.faasd.generation";
+
+    /// <summary>
+    /// Set on every container of a function before its removal begins: a removal a crash or containerd cut short is
+    /// finished at the next start instead of the function being adopted again.
+    /// </summary>
+    public const string RemovingLabel = "io.faasd.removing";
     public const string AnnotationPrefix = "com.openfaas.annotations.";
 
     public static string ContainerIdFor(string function, long generation) =>

@@ -24,7 +24,15 @@ internal sealed partial class FunctionRecovery(
         foreach (var @namespace in await namespaces.ListAsync(cancellationToken))
         {
             var containers = await runtime.ListContainersAsync(@namespace, cancellationToken);
-            foreach (var group in containers.GroupBy(c => ContainerNaming.FunctionOf(c.Id)))
+            foreach (var removing in containers.Where(c => c.Labels.ContainsKey(ContainerNaming.RemovingLabel)))
+            {
+                // A removal cut short: the caller was told the function is gone, so it stays gone.
+                Log.FinishingRemoval(logger, @namespace, removing.Id);
+                await platform.RemoveContainerAsync(@namespace, removing.Id, cancellationToken);
+                summary.RemovalsFinished++;
+            }
+
+            foreach (var group in containers.Where(c => !c.Labels.ContainsKey(ContainerNaming.RemovingLabel)).GroupBy(c => ContainerNaming.FunctionOf(c.Id)))
             {
                 var candidates = group
                     .Select(c => (Container: c, Deployment: StoredDeployment.TryDeserialize(c.Payload.Span)))
@@ -156,6 +164,8 @@ internal sealed partial class FunctionRecovery(
     private static partial class Log
     {
         [LoggerMessage(EventId = LogEvents.Foreign, Level = LogLevel.Warning, Message = "Container {Namespace}/{Container} carries no FaasD deployment; left alone")] public static partial void Foreign(ILogger logger, string @namespace, string container);
+
+        [LoggerMessage(EventId = LogEvents.FinishingRemoval, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}: its function's removal was cut short")] public static partial void FinishingRemoval(ILogger logger, string @namespace, string container);
 
         [LoggerMessage(EventId = LogEvents.DroppingGeneration, Level = LogLevel.Information, Message = "Removing {Namespace}/{Container}, left over from an interrupted update")] public static partial void DroppingGeneration(ILogger logger, string @namespace, string container);
 

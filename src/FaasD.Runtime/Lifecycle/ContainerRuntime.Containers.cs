@@ -42,6 +42,36 @@ internal sealed partial class ContainerRuntime
             return container is null ? null : RecordOf(@namespace, container);
         });
 
+    public Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return RuntimeErrors.TranslateAsync(async () =>
+        {
+            ContainerNames.Validate(@namespace, id);
+            var scope = ScopeOf(@namespace);
+            if (await FindContainerAsync(scope, id, cancellationToken) is null)
+            {
+                throw new RuntimeException(RuntimeErrorKind.NotFound, $"container {@namespace}/{id} does not exist");
+            }
+
+            await RequireManagedAsync(scope, id, cancellationToken);
+
+            // Only the named labels are written (containerd's field mask), so the others and the spec stay as they are.
+            var update = new ContainersApi.UpdateContainerRequest
+            {
+                Container = new ContainersApi.Container { Id = id },
+                UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask(),
+            };
+            foreach (var (key, value) in labels)
+            {
+                update.Container.Labels[key] = value;
+                update.UpdateMask.Paths.Add("labels." + key);
+            }
+
+            await scope.Containers.UpdateAsync(update, cancellationToken: cancellationToken);
+        });
+    }
+
     public Task DeleteContainerAsync(string @namespace, string id, CancellationToken cancellationToken) =>
         RuntimeErrors.TranslateAsync(async () =>
         {

@@ -130,6 +130,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return Task.CompletedTask;
     }
 
+    public Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("compose never relabels a container");
+
     public Task DeleteContainerAsync(string @namespace, string id, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"delete {id}");

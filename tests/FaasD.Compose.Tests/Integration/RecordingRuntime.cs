@@ -26,6 +26,8 @@ internal sealed class RecordingRuntime(IContainerRuntime inner) : IContainerRunt
     public Task ResumeAsync(string @namespace, string id, CancellationToken cancellationToken) => inner.ResumeAsync(@namespace, id, cancellationToken);
     public Task StopTaskAsync(string @namespace, string id, TimeSpan gracePeriod, CancellationToken cancellationToken) => inner.StopTaskAsync(@namespace, id, gracePeriod, cancellationToken);
     public Task DeleteContainerAsync(string @namespace, string id, CancellationToken cancellationToken) => inner.DeleteContainerAsync(@namespace, id, cancellationToken);
+
+    public Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => inner.SetContainerLabelsAsync(@namespace, id, labels, cancellationToken);
     public Task<string> GetVersionAsync(CancellationToken cancellationToken) => inner.GetVersionAsync(cancellationToken);
     public Task<IReadOnlyList<NamespaceRecord>> ListNamespacesAsync(CancellationToken cancellationToken) => inner.ListNamespacesAsync(cancellationToken);
     public Task ReplaceNamespaceLabelsAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => inner.ReplaceNamespaceLabelsAsync(@namespace, labels, cancellationToken);

@@ -122,7 +122,32 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public Task StopTaskAsync(string @namespace, string id, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"stop {id}");
+        if (FailStop(id) is { } failure)
+        {
+            throw failure;
+        }
+
         _tasks.TryRemove((@namespace, id), out _);
+        return Task.CompletedTask;
+    }
+
+    public Func<string, Exception?> FailStop { get; set; } = _ => null;
+
+    public Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"label {id} {string.Join(',', labels.Select(l => $"{l.Key}={l.Value}"))}");
+        if (!_containers.TryGetValue((@namespace, id), out var record))
+        {
+            throw new RuntimeException(RuntimeErrorKind.NotFound, $"container {id} not found");
+        }
+
+        var merged = new Dictionary<string, string>(record.Labels);
+        foreach (var (key, value) in labels)
+        {
+            merged[key] = value;
+        }
+
+        _containers[(@namespace, id)] = record with { Labels = merged };
         return Task.CompletedTask;
     }
 

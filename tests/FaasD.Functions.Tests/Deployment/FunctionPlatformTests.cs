@@ -184,6 +184,49 @@ public class FunctionPlatformTests
     }
 
     [Test]
+    public async Task A_removal_containerd_cut_short_is_a_503_and_is_finished_at_the_next_start_not_undone()
+    {
+        await _f.Platform.DeployAsync(PlatformFixture.Spec("gone"), CancellationToken.None);
+        await _f.Platform.DeployAsync(PlatformFixture.Spec("kept"), CancellationToken.None);
+        _f.Runtime.FailStop = id => id == "gone" ? new RuntimeException(RuntimeErrorKind.Unavailable, "task did not exit") : null;
+
+        var error = Assert.ThrowsAsync<FunctionPlatformException>(() => _f.Platform.RemoveAsync("openfaas-fn", "gone", CancellationToken.None));
+        var labels = (await _f.Runtime.GetContainerAsync("openfaas-fn", "gone", CancellationToken.None))!.Labels;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Kind, Is.EqualTo(FunctionErrorKind.Unavailable), "503, with the reason");
+            Assert.That(error.Message, Does.Contain("task did not exit"));
+            Assert.That(labels[ContainerNaming.RemovingLabel], Is.EqualTo("true"), "the intent is on the container before anything else changes");
+        });
+
+        _f.Runtime.FailStop = _ => null;
+        var summary = await _f.RestartAsync();
+
+        var list = await _f.Platform.ListAsync("openfaas-fn", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.Select(f => f.Spec.Name), Is.EqualTo(new[] { "kept" }), "the removed function does not come back");
+            Assert.That(_f.Runtime.ContainerIds, Is.EqualTo(new[] { "kept" }));
+            Assert.That(summary.RemovalsFinished, Is.EqualTo(1));
+            Assert.That(summary.Adopted, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task A_removal_marks_every_replica_before_stopping_any()
+    {
+        await _f.Platform.DeployAsync(PlatformFixture.Spec("echo"), CancellationToken.None);
+        while (_f.Runtime.Calls.TryDequeue(out _))
+        {
+        }
+
+        await _f.Platform.RemoveAsync("openfaas-fn", "echo", CancellationToken.None);
+
+        var calls = _f.Runtime.Calls.ToList();
+        Assert.That(calls.IndexOf($"label echo {ContainerNaming.RemovingLabel}=true"), Is.GreaterThanOrEqualTo(0).And.LessThan(calls.IndexOf("stop echo")), string.Join(" | ", calls));
+    }
+
+    [Test]
     public async Task Recovery_resolves_an_interrupted_update_to_the_new_generation()
     {
         await _f.Platform.DeployAsync(PlatformFixture.Spec("echo"), CancellationToken.None);

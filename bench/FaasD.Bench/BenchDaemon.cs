@@ -89,11 +89,6 @@ internal sealed class BenchDaemon : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (key, value) in _environment)
-        {
-            info.Environment[key] = value;
-        }
-
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;

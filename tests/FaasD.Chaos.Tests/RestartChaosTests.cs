@@ -141,6 +141,7 @@ internal sealed class RestartChaosTests
 
         await IptablesRules.RemoveAsync(ChaosHost.NetworkName, $"openfaas-fn.{_host.Prefix}");
         await IptablesRules.RemoveAsync(ChaosHost.NetworkName, pool);
+        var lostAddresses = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dir in new[] { Path.Combine("/var/run/cni", ChaosHost.NetworkName), "/var/run/faasd/network" })
         {
             foreach (var file in Directory.Exists(dir) ? Directory.EnumerateFiles(dir) : [])
@@ -153,9 +154,16 @@ internal sealed class RestartChaosTests
                 if (owner.Contains(_host.Prefix, StringComparison.Ordinal) || owner.Contains(pool, StringComparison.Ordinal))
                 {
                     File.Delete(file);
+                    if (fileName.StartsWith("10.", StringComparison.Ordinal))
+                    {
+                        lostAddresses.Add(fileName);
+                    }
                 }
             }
         }
+
+        // The firewall plugin's rules for those addresses go with the reboot too (they name no network, only the address).
+        await IptablesRules.RemoveForwardAsync(lostAddresses);
 
         var clock = Stopwatch.StartNew();
         await _host.Containerd.StartAgainAsync(CancellationToken.None);

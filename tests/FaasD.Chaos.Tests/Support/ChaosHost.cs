@@ -44,6 +44,7 @@ internal sealed class ChaosHost : IAsyncDisposable
     public static async Task<ChaosHost> StartAsync(IReadOnlyList<string>? extraArgs = null, string? stateDir = null, bool imageGc = false)
     {
         TestEnvironment.RequireContainerd();
+        await IptablesRules.RemoveUnownedChaosForwardAsync(Path.Combine("/var/run/cni", NetworkName));
         var image = await TestImages.BusyboxHttpdAsync();
         var containerd = await PrivateContainerd.StartAsync(CancellationToken.None);
         var daemon = new DaemonProcess(new DaemonProcessOptions

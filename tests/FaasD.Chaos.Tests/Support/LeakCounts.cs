@@ -2,7 +2,8 @@ namespace FaasD.Chaos.Tests.Support;
 
 /// <summary>
 /// Everything a crash could leak, counted for one chaos host: network namespaces of its functions, veths on its
-/// bridge, host-local IP allocations of its network, iptables lines naming its network, and in its private
+/// bridge, host-local IP allocations of its network, iptables lines naming its network or (CNI-FORWARD) an address
+/// of its subnet, and in its private
 /// containerd the containers, snapshots, leases and shim processes.
 /// </summary>
 internal sealed record LeakCounts(int Netns, int Veths, int IpAllocations, int IptablesRules, int Containers, int Snapshots, int Leases, int Shims)
@@ -17,7 +18,8 @@ internal sealed record LeakCounts(int Netns, int Veths, int IpAllocations, int I
         var ips = Directory.Exists(ipamDir)
             ? Directory.EnumerateFiles(ipamDir).Count(f => !Path.GetFileName(f).StartsWith("last_reserved_ip", StringComparison.Ordinal) && Path.GetFileName(f) != "lock")
             : 0;
-        var iptables = (await Shell.RunAsync("iptables-save")).Split('\n').Count(l => l.Contains(ChaosHost.NetworkName, StringComparison.Ordinal));
+        var iptables = (await Shell.RunAsync("iptables-save")).Split('\n').Count(l => l.Contains(ChaosHost.NetworkName, StringComparison.Ordinal))
+            + (await FaasD.Chaos.Tests.Support.IptablesRules.ChaosForwardRulesAsync()).Count;
         var ctr = new[] { "--address", host.Containerd.SocketPath, "-n", "openfaas-fn" };
         var containers = await Shell.CountLinesAsync("ctr", [.. ctr, "containers", "ls", "-q"]);
         var snapshots = await Shell.CountLinesAsync("ctr", [.. ctr, "snapshots", "ls"]) - 1;

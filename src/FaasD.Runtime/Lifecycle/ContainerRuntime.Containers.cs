@@ -49,12 +49,8 @@ internal sealed partial class ContainerRuntime
         {
             ContainerNames.Validate(@namespace, id);
             var scope = ScopeOf(@namespace);
-            if (await FindContainerAsync(scope, id, cancellationToken) is null)
-            {
-                throw new RuntimeException(RuntimeErrorKind.NotFound, $"container {@namespace}/{id} does not exist");
-            }
-
-            await RequireManagedAsync(scope, id, cancellationToken);
+            RequireManaged(scope, await FindContainerAsync(scope, id, cancellationToken)
+                ?? throw new RuntimeException(RuntimeErrorKind.NotFound, $"container {@namespace}/{id} does not exist"));
 
             // Only the named labels are written (containerd's field mask), so the others and the spec stay as they are.
             var update = new ContainersApi.UpdateContainerRequest
@@ -190,11 +186,19 @@ internal sealed partial class ContainerRuntime
     /// <summary>Refuses to act on a container FaasD did not create (see <see cref="RuntimeLabels.Managed"/>); a missing one is fine.</summary>
     private static async Task RequireManagedAsync(ContainerdScope scope, string id, CancellationToken cancellationToken)
     {
-        if (await FindContainerAsync(scope, id, cancellationToken) is { } container && !RuntimeLabels.IsManaged(container.Labels))
+        if (await FindContainerAsync(scope, id, cancellationToken) is { } container)
+        {
+            RequireManaged(scope, container);
+        }
+    }
+
+    private static void RequireManaged(ContainerdScope scope, ContainersApi.Container container)
+    {
+        if (!RuntimeLabels.IsManaged(container.Labels))
         {
             throw new RuntimeException(
                 RuntimeErrorKind.FailedPrecondition,
-                $"container {scope.Namespace}/{id} was not created by FaasD: it is left alone");
+                $"container {scope.Namespace}/{container.Id} was not created by FaasD: it is left alone");
         }
     }
 

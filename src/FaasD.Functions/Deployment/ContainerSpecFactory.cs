@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using FaasD.Functions.Secrets;
 
@@ -64,23 +66,14 @@ internal sealed class ContainerSpecFactory(FunctionPlatformOptions options, File
 
     /// <summary>
     /// The shim group of a function: the same for every replica and generation of it, in every daemon and after every
-    /// restart (FNV-1a of the name, not the per-process randomised string hash); null when shims are not shared.
+    /// restart (a SHA-256 of the name, as the netns pool names its state directory, not the per-process randomised
+    /// string hash); null when shims are not shared.
     /// </summary>
-    internal static string? ShimGroupOf(string function, int groups)
-    {
-        if (groups <= 0)
-        {
-            return null;
-        }
-
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(function))
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return ShimGroupPrefix + (hash % (uint)groups).ToString(CultureInfo.InvariantCulture);
-    }
+    internal static string? ShimGroupOf(string function, int groups) =>
+        groups <= 0
+            ? null
+            : ShimGroupPrefix + (BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(function))) % (uint)groups)
+                .ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Everything about a request that can be refused before any container is touched (400s).</summary>
     public void Validate(FunctionSpec spec)

@@ -68,7 +68,8 @@ internal static partial class IptablesRules
 
     private static async Task<IReadOnlyList<string>> ForwardRulesAsync()
     {
-        var rules = await Shell.RunAsync("/bin/sh", "-c", "iptables -w -S CNI-FORWARD 2>/dev/null || true");
+        // The whole filter table rather than the chain: a missing chain is no rules, and iptables itself missing fails.
+        var rules = await Shell.RunAsync("iptables", "-w", "-S");
         return [.. rules.Split('\n').Where(line => line.StartsWith("-A CNI-FORWARD ", StringComparison.Ordinal))];
     }
 

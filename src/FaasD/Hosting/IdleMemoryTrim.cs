@@ -91,9 +91,14 @@ internal sealed class ManagedHeap : IManagedHeap
 {
     public long AllocatedBytes => GC.GetTotalAllocatedBytes();
 
-    public long CommittedBytes => GC.GetGCMemoryInfo().TotalCommittedBytes;
+    // GetGCMemoryInfo describes the last collection, and reads all zeros until there has been one. An idle daemon
+    // may not collect for hours after start-up, which leaves ≈ 15 MB of start-up garbage (configuration, DI,
+    // recovery) committed; so before the first collection the heap counts as all slack: what it holds, nothing live.
+    public long CommittedBytes => Collected ? GC.GetGCMemoryInfo().TotalCommittedBytes : GC.GetTotalMemory(forceFullCollection: false);
 
-    public long LiveBytes => GC.GetGCMemoryInfo().HeapSizeBytes;
+    public long LiveBytes => Collected ? GC.GetGCMemoryInfo().HeapSizeBytes : 0;
+
+    private static bool Collected => GC.CollectionCount(0) > 0;
 
     // Aggressive: compact every generation and decommit what is free instead of keeping it for the next burst.
     public void Compact() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

@@ -44,4 +44,11 @@ public sealed class NetworkOptions
 
     /// <summary>How long the pool waits before trying again after a failed refill (plugins missing, IPAM full).</summary>
     public TimeSpan PoolRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the pool holds its refill after an entry was taken, counted from the latest take. The refill's CNI
+    /// ADD runs three plugin processes, and started at once it competed for the CPU with the taker's own task create
+    /// and start (runc), on the cold start's critical path; a wave of takes is refilled once it is over.
+    /// </summary>
+    public TimeSpan PoolRefillDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 }

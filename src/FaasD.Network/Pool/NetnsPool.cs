@@ -21,6 +21,7 @@ internal sealed partial class NetnsPool
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private volatile bool _recovered;
+    private long _lastTake;
 
     public NetnsPool(IPooledAttachments attachments, NetworkOptions options, ILogger logger, TimeProvider time)
     {
@@ -45,6 +46,7 @@ internal sealed partial class NetnsPool
     {
         if (_ready.TryDequeue(out poolId!))
         {
+            Volatile.Write(ref _lastTake, _time.GetTimestamp());
             Signal();
             return true;
         }
@@ -107,6 +109,7 @@ internal sealed partial class NetnsPool
                 await ReleaseDiscardedAsync(stopping);
                 await RefillAsync(stopping);
                 await _wake.WaitAsync(stopping);
+                await QuietAfterTakesAsync(stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -166,6 +169,16 @@ internal sealed partial class NetnsPool
         while (!stopping.IsCancellationRequested && _discarded.TryDequeue(out var poolId))
         {
             await ReleaseQuietlyAsync(poolId, stopping);
+        }
+    }
+
+    /// <summary>Waits until no entry has been taken for <see cref="NetworkOptions.PoolRefillDelay"/>.</summary>
+    private async Task QuietAfterTakesAsync(CancellationToken stopping)
+    {
+        var quiet = _options.PoolRefillDelay;
+        while (Volatile.Read(ref _lastTake) is var last and not 0 && _time.GetElapsedTime(last) is var since && since < quiet)
+        {
+            await Task.Delay(quiet - since, _time, stopping);
         }
     }
 

@@ -101,6 +101,32 @@ public sealed class NetnsPoolTests
     }
 
     [Test]
+    public async Task A_take_is_refilled_only_once_takes_have_stopped_for_the_refill_delay()
+    {
+        var time = new FakeTimeProvider();
+        var fake = new FakeAttachments();
+        var pool = NewPool(fake, size: 2, time);
+        pool.Start();
+        await WaitUntilAsync(() => pool.ReadyCount == 2);
+
+        Assert.That(pool.TryTake(out _), Is.True);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.That(pool.TryTake(out _), Is.True, "a second take inside the window starts it again");
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        await Task.Delay(200, CancellationToken.None);
+        Assert.That(fake.Created, Has.Count.EqualTo(2), "no ADD while the takers' tasks start (400 ms after the first take, 200 after the last)");
+
+        // As in the retry test: the clock moves on each poll, since an advance before the loop armed its timer is lost.
+        await WaitUntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            return pool.ReadyCount == 2;
+        });
+        Assert.That(fake.Created, Has.Count.EqualTo(4));
+        await pool.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
     public async Task A_stop_while_recovery_is_still_running_releases_what_the_last_run_left()
     {
         var fake = new FakeAttachments { Recovered = ["test-pool-a", "test-pool-b"], HoldFirstRecovery = true };
@@ -141,7 +167,7 @@ public sealed class NetnsPoolTests
     }
 
     private static NetnsPool NewPool(FakeAttachments fake, int size, TimeProvider? time = null) =>
-        new(fake, new NetworkOptions { PoolSize = size, PoolIdPrefix = "test-pool", PoolRetryDelay = TimeSpan.FromSeconds(5) },
+        new(fake, new NetworkOptions { PoolSize = size, PoolIdPrefix = "test-pool", PoolRetryDelay = TimeSpan.FromSeconds(5), PoolRefillDelay = TimeSpan.FromMilliseconds(250) },
             NullLogger.Instance, time ?? TimeProvider.System);
 
     /// <summary>Polls a condition the pool's background loop will make true; fails (never hangs) after a bound.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using FaasD.Chaos.Tests.Support;
 using FaasD.TestSupport;
 using NUnit.Framework;
@@ -15,6 +16,10 @@ namespace FaasD.Chaos.Tests;
 internal sealed class RestartChaosTests
 {
     private const int Cycles = 30;
+
+    /// <summary>The chaos daemon runs with the default --netns-pool-size.</summary>
+    private const int DaemonPoolSize = 2;
+    private const string PoolRecords = "/var/run/faasd/network";
     private static readonly TimeSpan ServeWithin = TimeSpan.FromSeconds(90);
 
     private ChaosHost _host = null!;
@@ -45,7 +50,7 @@ internal sealed class RestartChaosTests
     public async Task Thirty_kill_9_cycles_under_load_leave_every_function_serving_and_nothing_leaked()
     {
         await FreezeAsync();
-        var before = await LeakCounts.TakeAsync(_host);
+        var before = await SteadyCountsAsync();
         var generation = 1;
         var clock = Stopwatch.StartNew();
         await using (var load = new Load(_host.Daemon.BaseAddress, _host.Functions, concurrency: 4))
@@ -126,7 +131,7 @@ internal sealed class RestartChaosTests
     {
         // What a power cut leaves: no daemon, no containerd, no task, no network namespace, no /run state, none of
         // the NAT rules CNI added.
-        var before = await LeakCounts.TakeAsync(_host);
+        var before = await SteadyCountsAsync();
         await _host.Daemon.KillAsync();
         await KillTasksAsync();
         await _host.Containerd.KillAsync();
@@ -181,6 +186,39 @@ internal sealed class RestartChaosTests
     /// <summary>The daemon names its netns pool after its state directory (src/FaasD/Hosting/NetnsPoolPrefix.cs).</summary>
     private static string PoolPrefixOf(string stateDir) =>
         "faasd-pool-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(stateDir))))[..10];
+
+    /// <summary>
+    /// The counts to compare against, taken once the daemon's netns pool is full again: the pool refills only after
+    /// takes have stopped for a moment (NetworkOptions.PoolRefillDelay), so right after the deploys or a restart a
+    /// count could catch an entry still being made and take a refill in progress for the baseline.
+    /// </summary>
+    private async Task<LeakCounts> SteadyCountsAsync()
+    {
+        var pool = PoolPrefixOf(_host.Daemon.StateDir) + "-";
+        var clock = Stopwatch.StartNew();
+        while (AttachedPoolEntries(pool) < DaemonPoolSize && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(AttachedPoolEntries(pool), Is.EqualTo(DaemonPoolSize), "the daemon's netns pool filled up");
+        return await LeakCounts.TakeAsync(_host);
+    }
+
+    private static int AttachedPoolEntries(string prefix) =>
+        Directory.Exists(PoolRecords)
+            ? Directory.EnumerateFiles(PoolRecords, prefix + "*.json").Count(path =>
+            {
+                try
+                {
+                    return JsonNode.Parse(File.ReadAllText(path))?["result"]?["ips"]?[0] is not null;
+                }
+                catch (IOException)
+                {
+                    return false; // released while we looked
+                }
+            })
+            : 0;
 
     private async Task<LeakCounts> SettledCountsAsync(LeakCounts expected)
     {

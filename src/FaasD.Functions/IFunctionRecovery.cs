@@ -20,6 +20,11 @@ public sealed class RecoverySummary
     /// <summary>Removals a crash (or containerd) had cut short, finished at start.</summary>
     public int RemovalsFinished;
 
+    /// <summary>Network attachments whose container was gone (a crash or a failed removal left them), released at start.</summary>
+    public int NetworksReleased;
+
     public override string ToString() =>
-        $"{Adopted} adopted, {Frozen} frozen, {Restarted} restarted, {Failed} failed" + (RemovalsFinished > 0 ? $", {RemovalsFinished} removals finished" : "");
+        $"{Adopted} adopted, {Frozen} frozen, {Restarted} restarted, {Failed} failed"
+        + (RemovalsFinished > 0 ? $", {RemovalsFinished} removals finished" : "")
+        + (NetworksReleased > 0 ? $", {NetworksReleased} orphaned networks released" : "");
 }

@@ -28,4 +28,10 @@ public interface INetworkManager
 
     /// <summary>CNI DEL, then removes the netns. Safe to repeat and safe on a half-made attachment.</summary>
     Task DetachAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ids of the attachments on this network (its records whose config is this daemon's network) that start with
+    /// <paramref name="idPrefix"/> and were last written at least <paramref name="olderThan"/> ago.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListAttachmentsAsync(string idPrefix, TimeSpan olderThan, CancellationToken cancellationToken);
 }

@@ -124,6 +124,14 @@ public interface IContainerRuntime
     /// <summary>Adds or replaces these labels on a container FaasD made, keeping its others; NotFound when it is gone.</summary>
     Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Releases (CNI DEL, netns) the network attachments in this namespace whose container no longer exists and that
+    /// were last touched at least <paramref name="olderThan"/> ago: a container is always created before its
+    /// attachment and detached before it is deleted, so such an attachment is what a crash or a failed removal left.
+    /// Returns the container ids whose attachments were released.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, TimeSpan olderThan, CancellationToken cancellationToken);
+
     /// <summary>Path of the file the task's stdout/stderr are written to.</summary>
     string LogPathFor(string @namespace, string id);
 

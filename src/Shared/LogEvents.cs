@@ -61,6 +61,8 @@ internal static class LogEvents
     public const int LogMasqueradeRemovalFailed = 1111;
     public const int LogRemovedStaleMasquerades = 1112;
     public const int LogStaleMasqueradeSweepFailed = 1113;
+    // Network/CniNetworkManager.Records.cs
+    public const int LogUnreadableRecord = 1114;
     // Network/Cni/CniNetworkRunner.cs
     public const int LogAlreadyDeleted = 1201;
     public const int LogDeleteFailed = 1202;
@@ -89,6 +91,8 @@ internal static class LogEvents
     public const int TaskPaused = 3007;
     public const int TaskResumed = 3008;
     public const int NamespaceDeleted = 3009;
+    public const int OrphanedNetworkReleased = 3011;
+    public const int OrphanedNetworkReleaseFailed = 3012;
     // Runtime/Logs/LogPump.cs
     public const int ReadFailed = 3020;
     // Runtime/Oci/OciSpecBuilder.cs

@@ -17,6 +17,12 @@ internal sealed partial class FunctionRecovery(
     FunctionPlatformOptions options,
     ILogger<FunctionRecovery> logger)
 {
+    /// <summary>
+    /// An attachment whose container is gone is only released once it is this old: another daemon on the same
+    /// containerd and bridge (a test run, a second instance) may be between creating a container and its attach.
+    /// </summary>
+    internal static readonly TimeSpan OrphanedNetworkMinAge = TimeSpan.FromMinutes(1);
+
     public async Task<RecoverySummary> RecoverAsync(CancellationToken cancellationToken)
     {
         var summary = new RecoverySummary();
@@ -104,6 +110,12 @@ internal sealed partial class FunctionRecovery(
                 }
 
                 coldStarts.AddRange(handle.Replicas.Where(r => r.State == ReplicaState.Out && state == LifecycleState.Running).Select(r => (key, handle, r)));
+            }
+
+            // Namespace names are DNS labels, so "<namespace>." names this namespace's attachments and no other's.
+            if (Names.IsDns1123Label(@namespace))
+            {
+                summary.NetworksReleased += (await runtime.ReleaseOrphanedNetworksAsync(@namespace, OrphanedNetworkMinAge, cancellationToken)).Count;
             }
         }
 

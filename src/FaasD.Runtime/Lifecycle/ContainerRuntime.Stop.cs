@@ -51,6 +51,34 @@ internal sealed partial class ContainerRuntime
         await _network.DetachAsync(ContainerNames.NetworkId(@namespace, id), cancellationToken);
     }
 
+    public async Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var prefix = ContainerNames.NetworkId(@namespace, "");
+        var released = new List<string>();
+        foreach (var networkId in await _network.ListAttachmentsAsync(prefix, olderThan, cancellationToken))
+        {
+            var id = networkId[prefix.Length..];
+            if (await GetContainerAsync(@namespace, id, cancellationToken) is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _network.DetachAsync(networkId, cancellationToken);
+                Log.OrphanedNetworkReleased(_logger, @namespace, id);
+                released.Add(id);
+            }
+            catch (Exception e) when (e is NetworkException or IOException)
+            {
+                // Its record stays, so the next start tries again; the start itself goes on.
+                Log.OrphanedNetworkReleaseFailed(_logger, e, @namespace, id);
+            }
+        }
+
+        return released;
+    }
+
     /// <summary>
     /// A frozen task cannot act on SIGTERM, and runc cannot delete a frozen cgroup. We freeze through the
     /// cgroup, so we thaw through it. If someone paused the task through containerd (ctr pause), containerd's

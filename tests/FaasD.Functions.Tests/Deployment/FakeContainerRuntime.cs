@@ -133,6 +133,19 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public Func<string, Exception?> FailStop { get; set; } = _ => null;
 
+    /// <summary>Attachments "left behind" per namespace: released (and forgotten) by the first sweep of that namespace.</summary>
+    public ConcurrentDictionary<string, List<string>> OrphanedNetworks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Namespaces swept, in order, with the minimum age asked for.</summary>
+    public ConcurrentQueue<(string Namespace, TimeSpan OlderThan)> NetworkSweeps { get; } = new();
+
+    public Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        NetworkSweeps.Enqueue((@namespace, olderThan));
+        IReadOnlyList<string> released = OrphanedNetworks.TryRemove(@namespace, out var ids) ? ids : [];
+        return Task.FromResult(released);
+    }
+
     public Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"label {id} {string.Join(',', labels.Select(l => $"{l.Key}={l.Value}"))}");

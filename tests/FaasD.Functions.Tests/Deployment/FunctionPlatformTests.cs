@@ -213,6 +213,24 @@ public class FunctionPlatformTests
     }
 
     [Test]
+    public async Task Recovery_releases_the_networks_whose_container_is_gone_in_every_namespace_once_a_minute_old()
+    {
+        await _f.Platform.DeployAsync(PlatformFixture.Spec("kept"), CancellationToken.None);
+        _f.Runtime.OrphanedNetworks["openfaas-fn"] = ["lost", "lost-2"];
+
+        var summary = await _f.RestartAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.NetworksReleased, Is.EqualTo(2));
+            Assert.That(summary.ToString(), Does.EndWith(", 2 orphaned networks released"));
+            Assert.That(_f.Runtime.NetworkSweeps.Select(s => s.Namespace), Does.Contain("openfaas-fn"));
+            Assert.That(_f.Runtime.NetworkSweeps.Select(s => s.OlderThan), Has.All.EqualTo(TimeSpan.FromMinutes(1)), "never an attachment a concurrent deploy may be making");
+            Assert.That(summary.Adopted, Is.EqualTo(1), "the function with a container is adopted as before");
+        });
+    }
+
+    [Test]
     public async Task A_removal_marks_every_replica_before_stopping_any()
     {
         await _f.Platform.DeployAsync(PlatformFixture.Spec("echo"), CancellationToken.None);

@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+
+namespace FaasD.Network;
+
+internal sealed partial class CniNetworkManager
+{
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListAttachmentsAsync(string idPrefix, TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_options.StateDirectory))
+        {
+            return [];
+        }
+
+        var current = (await LoadNetworkAsync(cancellationToken)).ToJson();
+        var ids = new List<string>();
+        var now = DateTime.UtcNow;
+        foreach (var path in Directory.GetFiles(_options.StateDirectory, idPrefix + "*.json"))
+        {
+            if (now - File.GetLastWriteTimeUtc(path) < olderThan)
+            {
+                continue;
+            }
+
+            var id = Path.GetFileNameWithoutExtension(path);
+            try
+            {
+                // Another network's records (another daemon's bridge in the same directory) are not this daemon's to list.
+                if (await _store.ReadAsync(id, cancellationToken) is { } record && JsonNode.DeepEquals(record.Network, current))
+                {
+                    ids.Add(id);
+                }
+            }
+            catch (NetworkException e)
+            {
+                LogUnreadableRecord(e, id);
+            }
+        }
+
+        return ids;
+    }
+
+    [LoggerMessage(EventId = LogEvents.LogUnreadableRecord, Level = LogLevel.Warning, Message = "Attachment record of {Id} is unreadable; left alone")]
+    private partial void LogUnreadableRecord(Exception exception, string id);
+}

@@ -55,7 +55,19 @@ internal sealed partial class ContainerRuntime
     {
         var prefix = ContainerNames.NetworkId(@namespace, "");
         var released = new List<string>();
-        foreach (var networkId in await _network.ListAttachmentsAsync(prefix, olderThan, cancellationToken))
+        IReadOnlyList<string> attachments;
+        try
+        {
+            attachments = await _network.ListAttachmentsAsync(prefix, olderThan, cancellationToken);
+        }
+        catch (Exception e) when (e is NetworkException or IOException)
+        {
+            // An unreadable CNI config fails each cold start with its reason; it must not stop the daemon's start here.
+            Log.OrphanedNetworkReleaseFailed(_logger, e, @namespace, "*");
+            return released;
+        }
+
+        foreach (var networkId in attachments)
         {
             var id = networkId[prefix.Length..];
             if (await GetContainerAsync(@namespace, id, cancellationToken) is not null)

@@ -1,4 +1,10 @@
+using FaasD.Containerd;
+using FaasD.Images;
+using FaasD.Network;
+using FaasD.Runtime.Lifecycle;
 using FaasD.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 using ContainersApi = FaasD.Containerd.Api.Containers;
 using TasksApi = FaasD.Containerd.Api.Tasks;
@@ -52,6 +58,37 @@ public sealed class OrphanedNetworkTests
             Assert.That(File.Exists(RecordPath(host, "live")), Is.True, "the live container keeps its attachment");
             Assert.That(await FunctionHttp.WaitForAnswerAsync(live.Address!, TimeSpan.FromSeconds(10), ct), Is.EqualTo(FaasD.TestSupport.Images.BusyboxHttpd.IndexText));
         });
+    }
+
+    [Test]
+    public async Task An_unreadable_CNI_config_releases_nothing_and_does_not_stop_the_start()
+    {
+        var stateDir = Directory.CreateTempSubdirectory("faasd-orphans-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(stateDir, "openfaas-fn.gone.json"), "{}");
+            File.SetLastWriteTimeUtc(Path.Combine(stateDir, "openfaas-fn.gone.json"), DateTime.UtcNow - TimeSpan.FromHours(1));
+            await using var layers = new ServiceCollection()
+                .AddContainerdClient(TestEnvironment.ContainerdSocket)
+                .AddContainerNetwork(o =>
+                {
+                    o.ConfigListJson = "{ not json";
+                    o.StateDirectory = stateDir;
+                })
+                .AddImageService()
+                .BuildServiceProvider();
+            var runtime = new ContainerRuntime(layers.GetRequiredService<ContainerdClient>(), layers.GetRequiredService<INetworkManager>(), layers.GetRequiredService<IImageService>(),
+                Microsoft.Extensions.Options.Options.Create(new RuntimeOptions()), NullLoggerFactory.Instance);
+
+            var released = await runtime.ReleaseOrphanedNetworksAsync("openfaas-fn", TimeSpan.FromMinutes(1), CancellationToken.None);
+
+            Assert.That(released, Is.Empty);
+            Assert.That(File.Exists(Path.Combine(stateDir, "openfaas-fn.gone.json")), Is.True, "the record is left for a start that can read the config");
+        }
+        finally
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
     }
 
     private static string RecordPath(RuntimeTestHost host, string id) =>

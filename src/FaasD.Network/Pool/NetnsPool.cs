@@ -176,8 +176,14 @@ internal sealed partial class NetnsPool
     private async Task QuietAfterTakesAsync(CancellationToken stopping)
     {
         var quiet = _options.PoolRefillDelay;
-        while (Volatile.Read(ref _lastTake) is var last and not 0 && _time.GetElapsedTime(last) is var since && since < quiet)
+        while (true)
         {
+            var since = _time.GetElapsedTime(Volatile.Read(ref _lastTake));
+            if (since >= quiet)
+            {
+                return;
+            }
+
             await Task.Delay(quiet - since, _time, stopping);
         }
     }

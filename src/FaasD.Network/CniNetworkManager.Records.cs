@@ -5,24 +5,23 @@ namespace FaasD.Network;
 internal sealed partial class CniNetworkManager
 {
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ListAttachmentsAsync(string idPrefix, TimeSpan olderThan, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ListAttachmentsAsync(string idPrefix, IReadOnlySet<string> except, TimeSpan olderThan, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(_options.StateDirectory))
+        var now = DateTime.UtcNow;
+        var candidates = Directory.Exists(_options.StateDirectory)
+            ? Directory.GetFiles(_options.StateDirectory, idPrefix + "*.json")
+                .Where(path => !except.Contains(Path.GetFileNameWithoutExtension(path)) && now - File.GetLastWriteTimeUtc(path) >= olderThan)
+                .ToList()
+            : [];
+        if (candidates.Count == 0)
         {
             return [];
         }
 
         var current = (await LoadNetworkAsync(cancellationToken)).ToJson();
         var ids = new List<string>();
-        var now = DateTime.UtcNow;
-        foreach (var path in Directory.GetFiles(_options.StateDirectory, idPrefix + "*.json"))
+        foreach (var id in candidates.Select(path => Path.GetFileNameWithoutExtension(path)))
         {
-            if (now - File.GetLastWriteTimeUtc(path) < olderThan)
-            {
-                continue;
-            }
-
-            var id = Path.GetFileNameWithoutExtension(path);
             try
             {
                 // Another network's records (another daemon's bridge in the same directory) are not this daemon's to list.

@@ -31,7 +31,8 @@ public interface INetworkManager
 
     /// <summary>
     /// Ids of the attachments on this network (its records whose config is this daemon's network) that start with
-    /// <paramref name="idPrefix"/> and were last written at least <paramref name="olderThan"/> ago.
+    /// <paramref name="idPrefix"/>, are not in <paramref name="except"/> and were last written at least
+    /// <paramref name="olderThan"/> ago. Only records that pass the name and age checks are read.
     /// </summary>
-    Task<IReadOnlyList<string>> ListAttachmentsAsync(string idPrefix, TimeSpan olderThan, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> ListAttachmentsAsync(string idPrefix, IReadOnlySet<string> except, TimeSpan olderThan, CancellationToken cancellationToken);
 }

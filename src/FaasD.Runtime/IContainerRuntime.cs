@@ -128,9 +128,11 @@ public interface IContainerRuntime
     /// Releases (CNI DEL, netns) the network attachments in this namespace whose container no longer exists and that
     /// were last touched at least <paramref name="olderThan"/> ago: a container is always created before its
     /// attachment and detached before it is deleted, so such an attachment is what a crash or a failed removal left.
+    /// <paramref name="knownContainers"/> (the namespace's containers as the caller just listed them) are skipped
+    /// without a lookup; any other is looked up once more before its attachment is released.
     /// Returns the container ids whose attachments were released.
     /// </summary>
-    Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, TimeSpan olderThan, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, IEnumerable<string> knownContainers, TimeSpan olderThan, CancellationToken cancellationToken);
 
     /// <summary>Path of the file the task's stdout/stderr are written to.</summary>
     string LogPathFor(string @namespace, string id);

@@ -93,6 +93,7 @@ internal static class LogEvents
     public const int NamespaceDeleted = 3009;
     public const int OrphanedNetworkReleased = 3011;
     public const int OrphanedNetworkReleaseFailed = 3012;
+    public const int OrphanedNetworksNotChecked = 3013;
     // Runtime/Logs/LogPump.cs
     public const int ReadFailed = 3020;
     // Runtime/Oci/OciSpecBuilder.cs

@@ -115,7 +115,8 @@ internal sealed partial class FunctionRecovery(
             // Namespace names are DNS labels, so "<namespace>." names this namespace's attachments and no other's.
             if (Names.IsDns1123Label(@namespace))
             {
-                summary.NetworksReleased += (await runtime.ReleaseOrphanedNetworksAsync(@namespace, OrphanedNetworkMinAge, cancellationToken)).Count;
+                var released = await runtime.ReleaseOrphanedNetworksAsync(@namespace, containers.Select(c => c.Id), OrphanedNetworkMinAge, cancellationToken);
+                summary.NetworksReleased += released.Count;
             }
         }
 

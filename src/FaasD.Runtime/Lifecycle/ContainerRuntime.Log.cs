@@ -16,6 +16,8 @@ internal sealed partial class ContainerRuntime
 
         [LoggerMessage(EventId = LogEvents.OrphanedNetworkReleaseFailed, Level = LogLevel.Warning, Message = "Network of {Namespace}/{Id}, whose container is gone, could not be released; the next start tries again")] public static partial void OrphanedNetworkReleaseFailed(ILogger logger, Exception exception, string @namespace, string id);
 
+        [LoggerMessage(EventId = LogEvents.OrphanedNetworksNotChecked, Level = LogLevel.Warning, Message = "Networks of namespace {Namespace} not checked for leftovers of deleted containers; the next start tries again")] public static partial void OrphanedNetworksNotChecked(ILogger logger, Exception exception, string @namespace);
+
         [LoggerMessage(EventId = LogEvents.OrphanSnapshotReplaced, Level = LogLevel.Warning, Message = "Snapshot {Key} in namespace {Namespace} belonged to no container (a create cut short); replacing it")] public static partial void OrphanSnapshotReplaced(ILogger logger, string key, string @namespace);
 
         [LoggerMessage(EventId = LogEvents.TaskStarted, Level = LogLevel.Information, Message = "Task {Namespace}/{Id} started, pid {Pid}, address {Address}")] public static partial void TaskStarted(ILogger logger, string @namespace, string id, uint pid, IPAddress address);

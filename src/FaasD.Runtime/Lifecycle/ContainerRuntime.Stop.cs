@@ -51,19 +51,20 @@ internal sealed partial class ContainerRuntime
         await _network.DetachAsync(ContainerNames.NetworkId(@namespace, id), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, TimeSpan olderThan, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, IEnumerable<string> knownContainers, TimeSpan olderThan, CancellationToken cancellationToken)
     {
         var prefix = ContainerNames.NetworkId(@namespace, "");
         var released = new List<string>();
         IReadOnlyList<string> attachments;
         try
         {
-            attachments = await _network.ListAttachmentsAsync(prefix, olderThan, cancellationToken);
+            var known = knownContainers.Select(id => ContainerNames.NetworkId(@namespace, id)).ToHashSet(StringComparer.Ordinal);
+            attachments = await _network.ListAttachmentsAsync(prefix, known, olderThan, cancellationToken);
         }
         catch (Exception e) when (e is NetworkException or IOException)
         {
             // An unreadable CNI config fails each cold start with its reason; it must not stop the daemon's start here.
-            Log.OrphanedNetworkReleaseFailed(_logger, e, @namespace, "*");
+            Log.OrphanedNetworksNotChecked(_logger, e, @namespace);
             return released;
         }
 

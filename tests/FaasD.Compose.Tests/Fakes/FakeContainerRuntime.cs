@@ -133,7 +133,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     public Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
         throw new NotSupportedException("compose never relabels a container");
 
-    public Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, TimeSpan olderThan, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, IEnumerable<string> knownContainers, TimeSpan olderThan, CancellationToken cancellationToken) =>
         throw new NotSupportedException("compose never sweeps networks");
 
     public Task DeleteContainerAsync(string @namespace, string id, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ internal sealed class RecordingRuntime(IContainerRuntime inner) : IContainerRunt
     public Task DeleteContainerAsync(string @namespace, string id, CancellationToken cancellationToken) => inner.DeleteContainerAsync(@namespace, id, cancellationToken);
 
     public Task SetContainerLabelsAsync(string @namespace, string id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => inner.SetContainerLabelsAsync(@namespace, id, labels, cancellationToken);
-    public Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, TimeSpan olderThan, CancellationToken cancellationToken) => inner.ReleaseOrphanedNetworksAsync(@namespace, olderThan, cancellationToken);
+    public Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, IEnumerable<string> knownContainers, TimeSpan olderThan, CancellationToken cancellationToken) => inner.ReleaseOrphanedNetworksAsync(@namespace, knownContainers, olderThan, cancellationToken);
     public Task<string> GetVersionAsync(CancellationToken cancellationToken) => inner.GetVersionAsync(cancellationToken);
     public Task<IReadOnlyList<NamespaceRecord>> ListNamespacesAsync(CancellationToken cancellationToken) => inner.ListNamespacesAsync(cancellationToken);
     public Task ReplaceNamespaceLabelsAsync(string @namespace, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) => inner.ReplaceNamespaceLabelsAsync(@namespace, labels, cancellationToken);

@@ -136,12 +136,12 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     /// <summary>Attachments "left behind" per namespace: released (and forgotten) by the first sweep of that namespace.</summary>
     public ConcurrentDictionary<string, List<string>> OrphanedNetworks { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Namespaces swept, in order, with the minimum age asked for.</summary>
-    public ConcurrentQueue<(string Namespace, TimeSpan OlderThan)> NetworkSweeps { get; } = new();
+    /// <summary>Namespaces swept, in order, with the containers the caller named as known and the minimum age asked for.</summary>
+    public ConcurrentQueue<(string Namespace, IReadOnlyList<string> Known, TimeSpan OlderThan)> NetworkSweeps { get; } = new();
 
-    public Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, TimeSpan olderThan, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ReleaseOrphanedNetworksAsync(string @namespace, IEnumerable<string> knownContainers, TimeSpan olderThan, CancellationToken cancellationToken)
     {
-        NetworkSweeps.Enqueue((@namespace, olderThan));
+        NetworkSweeps.Enqueue((@namespace, [.. knownContainers], olderThan));
         IReadOnlyList<string> released = OrphanedNetworks.TryRemove(@namespace, out var ids) ? ids : [];
         return Task.FromResult(released);
     }

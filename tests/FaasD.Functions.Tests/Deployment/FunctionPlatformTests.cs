@@ -225,6 +225,7 @@ public class FunctionPlatformTests
             Assert.That(summary.NetworksReleased, Is.EqualTo(2));
             Assert.That(summary.ToString(), Does.EndWith(", 2 orphaned networks released"));
             Assert.That(_f.Runtime.NetworkSweeps.Select(s => s.Namespace), Does.Contain("openfaas-fn"));
+            Assert.That(_f.Runtime.NetworkSweeps.Single(s => s.Namespace == "openfaas-fn").Known, Is.EqualTo(new[] { "kept" }), "the containers recovery listed need no lookup");
             Assert.That(_f.Runtime.NetworkSweeps.Select(s => s.OlderThan), Has.All.EqualTo(TimeSpan.FromMinutes(1)), "never an attachment a concurrent deploy may be making");
             Assert.That(summary.Adopted, Is.EqualTo(1), "the function with a container is adopted as before");
         });

@@ -37,7 +37,7 @@ public sealed class OrphanedNetworkTests
         await host.Scope.Tasks.DeleteAsync(new TasksApi.DeleteTaskRequest { ContainerId = "lost" }, cancellationToken: ct);
         await host.Scope.Containers.DeleteAsync(new ContainersApi.DeleteContainerRequest { Id = "lost" }, cancellationToken: ct);
 
-        var young = await host.Runtime.ReleaseOrphanedNetworksAsync(host.Namespace, TimeSpan.FromMinutes(1), ct);
+        var young = await host.Runtime.ReleaseOrphanedNetworksAsync(host.Namespace, [], TimeSpan.FromMinutes(1), ct);
         var recordOfLost = RecordPath(host, "lost");
         Assert.That(young, Is.Empty, "an attachment written moments ago may belong to a deploy in progress");
         Assert.That(File.Exists(recordOfLost), Is.True);
@@ -47,7 +47,7 @@ public sealed class OrphanedNetworkTests
             File.SetLastWriteTimeUtc(RecordPath(host, id), DateTime.UtcNow - TimeSpan.FromMinutes(5));
         }
 
-        var released = await host.Runtime.ReleaseOrphanedNetworksAsync(host.Namespace, TimeSpan.FromMinutes(1), ct);
+        var released = await host.Runtime.ReleaseOrphanedNetworksAsync(host.Namespace, [], TimeSpan.FromMinutes(1), ct);
         var live = await host.Runtime.GetTaskAsync(host.Namespace, "live", ct);
         Assert.Multiple(async () =>
         {
@@ -80,7 +80,7 @@ public sealed class OrphanedNetworkTests
             var runtime = new ContainerRuntime(layers.GetRequiredService<ContainerdClient>(), layers.GetRequiredService<INetworkManager>(), layers.GetRequiredService<IImageService>(),
                 Microsoft.Extensions.Options.Options.Create(new RuntimeOptions()), NullLoggerFactory.Instance);
 
-            var released = await runtime.ReleaseOrphanedNetworksAsync("openfaas-fn", TimeSpan.FromMinutes(1), CancellationToken.None);
+            var released = await runtime.ReleaseOrphanedNetworksAsync("openfaas-fn", [], TimeSpan.FromMinutes(1), CancellationToken.None);
 
             Assert.That(released, Is.Empty);
             Assert.That(File.Exists(Path.Combine(stateDir, "openfaas-fn.gone.json")), Is.True, "the record is left for a start that can read the config");

@@ -34,8 +34,12 @@ internal static class UpCommand
             }
 
             var credentials = await StateDirectory.PrepareAsync(settings, cancellationToken);
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseKestrel(kestrel =>
+            // The empty builder: every setting comes from the flags. The slim one also read appsettings.json from the
+            // working directory, let its Kestrel section open listeners behind the flags' back, and watched the whole
+            // working tree for changes (an inotify watch per directory; MBs of start-up allocation for the walk).
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = settings.StateDir });
+            builder.Services.AddRoutingCore();
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
                 kestrel.Limits.MaxRequestHeadersTotalSize = (int)Math.Min(settings.MaxRequestHeaderSize, int.MaxValue);

@@ -22,6 +22,9 @@ internal sealed record DaemonProcessOptions
     public string? Subnet { get; init; }
     public IReadOnlyList<string>? ExtraArgs { get; init; }
 
+    /// <summary>The daemon's working directory; default: the test run's.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>The program (and its first arguments) that runs faasd, e.g. qemu-user and an arm64 binary; default: see StartAsync.</summary>
     public IReadOnlyList<string>? Command { get; init; }
 }
@@ -30,6 +33,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
     private readonly IReadOnlyList<string>? _command;
+    private readonly string? _workingDirectory;
     private Process? _process;
 
     public DaemonProcess(string? stateDir = null, IReadOnlyDictionary<string, string>? extraEnv = null)
@@ -45,6 +49,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         ContainerdSocket = options.ContainerdSocket ?? TestEnvironment.ContainerdSocket;
         ExtraArgs = options.ExtraArgs ?? [];
         _command = options.Command;
+        _workingDirectory = options.WorkingDirectory;
         Port = FreePort();
         MetricsPort = FreePort();
         CniDir = options.CniDir ?? Path.Combine(StateDir, "cni");
@@ -119,6 +124,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = _workingDirectory ?? string.Empty,
         };
         foreach (var arg in command.Skip(1))
         {
@@ -228,7 +234,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -46,10 +46,31 @@ internal sealed partial class IdleMemoryTrim(IdleMemoryTrimOptions options, IMan
             return;
         }
 
+        Trim(lastTrim: now);
+    }
+
+    /// <summary>
+    /// Start-up is a burst too: configuration, DI, recovery, the containerd channel, Kestrel and the hosted services
+    /// allocate ≈ 10 MB before the GC has collected once, and the first idle check would return it only 20 s later.
+    /// Called once, when the host has started (everything listens, every hosted service runs), so the daemon serves
+    /// on the heap it keeps. Trimming off (interval zero) or a heap without slack: nothing happens.
+    /// </summary>
+    internal void AfterStartup()
+    {
+        if (options.Interval > TimeSpan.Zero && heap.CommittedBytes - heap.LiveBytes >= options.Slack)
+        {
+            // Not a trim the gap counts from: what the first minutes allocate (the pool's fill, the first scrapes)
+            // is garbage of the same start, which the first idle check may return.
+            Trim(lastTrim: null);
+        }
+    }
+
+    private void Trim(long? lastTrim)
+    {
         var before = heap.CommittedBytes;
         heap.Compact();
         Trims++;
-        _lastTrim = now;
+        _lastTrim = lastTrim;
         _atLastCheck = heap.AllocatedBytes;
         LogTrimmed(before / 1024 / 1024, heap.CommittedBytes / 1024 / 1024);
     }
@@ -67,8 +88,10 @@ internal sealed record IdleMemoryTrimOptions
     /// functions still allocates a little: idler, log pump, metrics).</summary>
     public long Quiet { get; init; } = 4L << 20;
 
-    /// <summary>Committed heap memory beyond the live size that makes a trim worth its pause.</summary>
-    public long Slack { get; init; } = 8L << 20;
+    /// <summary>Committed heap memory beyond the live size that makes a trim worth its pause. Small: the pause (a few
+    /// ms for the daemon's few MB of live objects) falls on an idle daemon at most once a minute, and on a 512 MB
+    /// Raspberry Pi each MB is the functions'.</summary>
+    public long Slack { get; init; } = 2L << 20;
 
     /// <summary>Shortest time between two trims.</summary>
     public TimeSpan MinGap { get; init; } = TimeSpan.FromMinutes(1);
@@ -94,7 +117,11 @@ internal sealed class ManagedHeap : IManagedHeap
     // GetGCMemoryInfo describes the last collection, and reads all zeros until there has been one. An idle daemon
     // may not collect for hours after start-up, which leaves ≈ 15 MB of start-up garbage (configuration, DI,
     // recovery) committed; so before the first collection the heap counts as all slack: what it holds, nothing live.
-    public long CommittedBytes => Collected ? GC.GetGCMemoryInfo().TotalCommittedBytes : GC.GetTotalMemory(forceFullCollection: false);
+    // After a collection, what was allocated since counts too: the last collection's figures alone would not see
+    // the garbage of a quiet hour that never filled gen0's budget.
+    public long CommittedBytes => Collected
+        ? Math.Max(GC.GetGCMemoryInfo().TotalCommittedBytes, GC.GetTotalMemory(forceFullCollection: false))
+        : GC.GetTotalMemory(forceFullCollection: false);
 
     public long LiveBytes => Collected ? GC.GetGCMemoryInfo().HeapSizeBytes : 0;
 

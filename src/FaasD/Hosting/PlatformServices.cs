@@ -78,7 +78,8 @@ internal static class PlatformServices
         services.AddHostedService<ComposeShutdown>();
         services.AddSingleton(new IdleMemoryTrimOptions { Interval = settings.MemoryTrimInterval });
         services.AddSingleton<IManagedHeap, ManagedHeap>();
-        services.AddHostedService<IdleMemoryTrim>();
+        services.AddSingleton<IdleMemoryTrim>();
+        services.AddHostedService(provider => provider.GetRequiredService<IdleMemoryTrim>());
         services.AddTriggers(triggers =>
         {
             triggers.NatsUrl = settings.NatsUrl;

@@ -16,6 +16,7 @@ internal sealed class IdleMemoryTrimDaemonTests
 {
     private const double MaxIdleHeap = 8 << 20;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(3);
 
     [Test]
     public async Task An_idle_daemon_trims_the_heap_its_start_up_left_behind()
@@ -39,6 +40,28 @@ internal sealed class IdleMemoryTrimDaemonTests
         }
 
         Assert.That(heapBytes, Is.LessThan(MaxIdleHeap), $"an idle daemon's heap holds what it keeps, not start-up garbage; its log:\n{daemon.Output}");
+    }
+
+    [Test]
+    public async Task Start_up_garbage_is_returned_once_the_daemon_serves()
+    {
+        TestEnvironment.RequireContainerd();
+        await using var daemon = new DaemonProcess(new DaemonProcessOptions
+        {
+            ExtraEnv = new Dictionary<string, string> { ["FAASD_LOG_LEVEL"] = "Debug", ["FAASD_NETNS_POOL_SIZE"] = "0" },
+        });
+        await daemon.StartAsync();
+
+        // The default interval (10 s) leaves the idle checks out of this window: only the start-up trim can pass it.
+        using var metrics = new HttpClient { BaseAddress = daemon.MetricsAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var clock = Stopwatch.StartNew();
+        double heapBytes;
+        while ((heapBytes = Gauge(await metrics.GetStringAsync("/metrics"), "dotnet_total_memory_bytes")) >= MaxIdleHeap && clock.Elapsed < StartupBound)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(heapBytes, Is.LessThan(MaxIdleHeap), $"the heap right after start holds what the daemon keeps; its log:\n{daemon.Output}");
     }
 
     private static double Gauge(string exposition, string name)

@@ -116,6 +116,55 @@ public sealed class IdleMemoryTrimTests
     }
 
     [Test]
+    public void Start_up_garbage_is_returned_as_soon_as_start_up_is_over()
+    {
+        var (heap, time, trim) = Create();
+        heap.Committed = 14 * MiB;          // before the first collection: everything counts as slack
+        heap.Live = 0;
+        heap.Allocate(14 * MiB);            // start-up was not quiet, which would hold the idle check back
+
+        trim.AfterStartup();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(heap.Compactions, Is.EqualTo(1));
+            Assert.That(heap.Committed, Is.Zero);
+        });
+
+        heap.Committed = 10 * MiB;          // what the first seconds allocate (pool fill, scrapes) is start-up's too:
+        heap.Allocate(MiB);                 // the first idle check returns it without waiting for the gap
+        time.Advance(Options.Interval);
+        trim.Check();
+        Assert.That(heap.Compactions, Is.EqualTo(2));
+
+        heap.Committed = 10 * MiB;          // from there on, the gap holds as ever
+        time.Advance(Options.Interval);
+        trim.Check();
+        Assert.That(heap.Compactions, Is.EqualTo(2));
+        time.Advance(Options.MinGap);
+        trim.Check();
+        Assert.That(heap.Compactions, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Start_up_trim_needs_slack_and_trimming_on()
+    {
+        var (small, _, trim) = Create();
+        small.Committed = 6 * MiB;
+        trim.AfterStartup();
+
+        var off = new FakeHeap { Committed = 40 * MiB };
+        using var disabled = new IdleMemoryTrim(Options with { Interval = TimeSpan.Zero }, off, new FakeTimeProvider(), NullLogger<IdleMemoryTrim>.Instance);
+        disabled.AfterStartup();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(small.Compactions, Is.Zero, "6 MB of slack is below the 8 MB worth a pause");
+            Assert.That(off.Compactions, Is.Zero, "--memory-trim-interval 0 turns every trim off");
+        });
+    }
+
+    [Test]
     public async Task The_timer_drives_the_checks_and_an_interval_of_zero_turns_it_off()
     {
         var heap = new FakeHeap { Committed = 40 * MiB, Live = 6 * MiB };

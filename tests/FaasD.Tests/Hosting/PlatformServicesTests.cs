@@ -56,6 +56,7 @@ public sealed class PlatformServicesTests
             Assert.That(provider.GetRequiredService<FaasD.Invocation.IFunctionInvoker>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<FaasD.Invocation.IAsyncInvocationQueue>(), Is.Not.Null);
             Assert.That(provider.GetRequiredService<FaasD.Invocation.ITriggerCatalog>(), Is.Not.Null);
+            Assert.That(provider.GetServices<IHostedService>().OfType<IdleMemoryTrim>().Single(), Is.SameAs(provider.GetRequiredService<IdleMemoryTrim>()), "start-up's trim and the idle checks share one state");
             Assert.That(hosted, Is.EquivalentTo(new[] { "NetnsPoolService", "ImageGarbageCollection", "Idler", "TaskExitWatcher", "ReplicaSupervisor", "Autoscaler", "LivenessMonitor", "ComposeShutdown", "IdleMemoryTrim", "CronScheduler", "TriggerReconciler", "EmbeddedQueue" }));
         });
     }

@@ -222,9 +222,8 @@ install_background() {
     die "something else already answers on :$port (a faasd not started by install.sh?); stop it first"
   fi
   say "starting faasd up in the background (log: $log_file)"
-  # exec: the pid recorded is faasd's own (env and setsid exec too; setsid is not a group leader), so stop finds it.
-  # A 4 MB gen0 budget keeps the idle daemon ~16 MB smaller (see systemd/faasd.service).
-  (cd "$state_dir" && exec env DOTNET_GCgen0size=0x400000 setsid "$bin_path" up >>"$log_file" 2>&1 </dev/null) &
+  # exec: the pid recorded is faasd's own (setsid execs too; it is not a group leader here), so stop finds it.
+  (cd "$state_dir" && exec setsid "$bin_path" up >>"$log_file" 2>&1 </dev/null) &
   echo $! >"$pid_file"
   if ! wait_healthy 120; then
     tail -30 "$log_file" >&2 || true

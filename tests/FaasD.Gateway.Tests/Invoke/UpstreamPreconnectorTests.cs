@@ -22,10 +22,7 @@ public sealed class UpstreamPreconnectorTests
         await using var server = new Listener();
         using var preconnector = new UpstreamPreconnector(Window, Patience, new FakeTimeProvider());
 
-        await CallAsync(preconnector, server, expectedConnection: 1);
-        await CallAsync(preconnector, server, expectedConnection: 2);   // a second new connection within the window
-        var spare = await server.NextAsync();                            // opened before any third call exists
-        await SpareReadyAsync(preconnector, server);
+        var spare = await SpareAfterTwoCallsAsync(preconnector, server);  // opened before any third call exists
 
         await using (var third = await preconnector.ConnectAsync(server.EndPoint, CancellationToken.None))
         {
@@ -52,10 +49,7 @@ public sealed class UpstreamPreconnectorTests
     {
         await using var server = new Listener();
         using var preconnector = new UpstreamPreconnector(Window, Patience, new FakeTimeProvider());
-        await CallAsync(preconnector, server, expectedConnection: 1);
-        await CallAsync(preconnector, server, expectedConnection: 2);
-        var spare = await server.NextAsync();
-        await SpareReadyAsync(preconnector, server);
+        var spare = await SpareAfterTwoCallsAsync(preconnector, server);
         spare.Close();                                  // the function went away (or timed the idle connection out)
         await Task.Delay(100);                          // the FIN reaches the gateway's side
 
@@ -72,10 +66,7 @@ public sealed class UpstreamPreconnectorTests
         await using var server = new Listener();
         var time = new FakeTimeProvider();
         using var preconnector = new UpstreamPreconnector(Window, Patience, time);
-        await CallAsync(preconnector, server, expectedConnection: 1);
-        await CallAsync(preconnector, server, expectedConnection: 2);
-        using var spare = await server.NextAsync();
-        await SpareReadyAsync(preconnector, server);
+        using var spare = await SpareAfterTwoCallsAsync(preconnector, server);
 
         time.Advance(Window);                           // the sweep runs once per window
 
@@ -95,10 +86,7 @@ public sealed class UpstreamPreconnectorTests
         await using var server = new Listener();
         var time = new FakeTimeProvider();
         using var preconnector = new UpstreamPreconnector(Window, Patience, time);
-        await CallAsync(preconnector, server, expectedConnection: 1);
-        await CallAsync(preconnector, server, expectedConnection: 2);
-        using var spare = await server.NextAsync();
-        await SpareReadyAsync(preconnector, server);
+        using var spare = await SpareAfterTwoCallsAsync(preconnector, server);
 
         preconnector.Sweep();                           // too young: kept
         await using var call = await preconnector.ConnectAsync(server.EndPoint, CancellationToken.None);
@@ -141,6 +129,16 @@ public sealed class UpstreamPreconnectorTests
         var error = Assert.ThrowsAsync<SocketException>(async () => await preconnector.ConnectAsync(new DnsEndPoint("127.0.0.1", port), CancellationToken.None));
 
         Assert.That(error!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused), "the handler turns it into a connection error, which the proxy retries on another replica");
+    }
+
+    /// <summary>Two calls that each needed a new connection within the window; returns the function's side of the spare.</summary>
+    private static async Task<Accepted> SpareAfterTwoCallsAsync(UpstreamPreconnector preconnector, Listener server)
+    {
+        await CallAsync(preconnector, server, expectedConnection: 1);
+        await CallAsync(preconnector, server, expectedConnection: 2);
+        var spare = await server.NextAsync();
+        await SpareReadyAsync(preconnector, server);
+        return spare;
     }
 
     /// <summary>The server accepted the spare; this waits for the gateway's side to file it.</summary>

@@ -21,12 +21,6 @@ public sealed class GatewayOptions
     /// <summary>TCP connect timeout towards a function.</summary>
     public TimeSpan UpstreamConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// A function that needed a new connection twice within this window (it closes each one) gets its next one opened
-    /// ahead, kept at most this long (<see cref="Invoke.UpstreamPreconnector"/>); zero: every call connects itself.
-    /// </summary>
-    public TimeSpan UpstreamPreconnectWindow { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>How long an idle pooled connection to a function is kept.</summary>
     public TimeSpan UpstreamPooledConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(90);
 

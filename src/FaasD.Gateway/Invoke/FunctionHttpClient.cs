@@ -4,14 +4,11 @@ namespace FaasD.Gateway.Invoke;
 
 /// <summary>
 /// The one HTTP client for all function traffic: a tuned <see cref="SocketsHttpHandler"/> (no proxy, no redirects,
-/// no decompression, no cookies, connect timeout, pooled connections, the next connection opened ahead for functions
-/// that close each one) and the per-request forwarder settings.
+/// no decompression, no cookies, connect timeout, pooled connections) and the per-request forwarder settings.
 /// </summary>
 internal sealed class FunctionHttpClient : IDisposable
 {
-    private readonly UpstreamPreconnector? _preconnector;
-
-    public FunctionHttpClient(IOptions<GatewayOptions> options, TimeProvider time)
+    public FunctionHttpClient(IOptions<GatewayOptions> options)
     {
         var value = options.Value;
         var handler = new SocketsHttpHandler
@@ -25,12 +22,6 @@ internal sealed class FunctionHttpClient : IDisposable
             // No W3C trace headers injected into function requests by the client; the caller's pass through.
             ActivityHeadersPropagator = null,
         };
-        if (value.UpstreamPreconnectWindow > TimeSpan.Zero)
-        {
-            _preconnector = new UpstreamPreconnector(value.UpstreamPreconnectWindow, value.UpstreamConnectTimeout, time);
-            handler.ConnectCallback = _preconnector.ConnectAsync;
-        }
-
         Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         RequestConfig = new ForwarderRequestConfig
         {
@@ -46,9 +37,5 @@ internal sealed class FunctionHttpClient : IDisposable
 
     public ForwarderRequestConfig RequestConfig { get; }
 
-    public void Dispose()
-    {
-        Invoker.Dispose();
-        _preconnector?.Dispose();
-    }
+    public void Dispose() => Invoker.Dispose();
 }

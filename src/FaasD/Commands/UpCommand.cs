@@ -62,7 +62,6 @@ internal static class UpCommand
                 gateway.BasicAuthUser = credentials.User;
                 gateway.BasicAuthPassword = credentials.Password;
                 gateway.UpstreamTimeout = settings.UpstreamTimeout;
-                gateway.UpstreamPreconnectWindow = settings.UpstreamPreconnect;
                 gateway.Version = VersionCommand.Version;
                 gateway.MaxAsyncRequestBodySize = settings.QueueMaxBody;
                 gateway.MaxSystemRequestBodySize = settings.MaxApiBodySize;

@@ -15,7 +15,6 @@ public sealed record DaemonSettings
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan UpstreamTimeout { get; init; } = TimeSpan.FromSeconds(60);
-    public TimeSpan UpstreamPreconnect { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
     public bool ScaleToZero { get; init; }
     public TimeSpan ScaleToZeroIdle { get; init; } = TimeSpan.FromMinutes(5);

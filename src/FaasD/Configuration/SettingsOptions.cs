@@ -26,7 +26,6 @@ public sealed class SettingsOptions
         Insecure = Add<string>("--insecure-registries", "FAASD_INSECURE_REGISTRIES", string.Empty, "Comma-separated registries reached over plain HTTP (localhost and 127.0.0.1 always are).", s => s);
         ReadinessTimeout = Add<TimeSpan>("--readiness-timeout", "FAASD_READINESS_TIMEOUT", "30s", "How long a deploy waits for the function to accept connections on :8080.", ParseDuration);
         UpstreamTimeout = Add<TimeSpan>("--upstream-timeout", "FAASD_UPSTREAM_TIMEOUT", "60s", "Longest a function invocation may take.", ParseDuration);
-        UpstreamPreconnect = Add<TimeSpan>("--upstream-preconnect", "FAASD_UPSTREAM_PRECONNECT", "1s", "A function that closes every connection (busybox httpd, CGI-style servers) gets its next connection opened ahead of the call, kept open at most this long (0: off).", ParseDuration);
         StopGrace = Add<TimeSpan>("--stop-grace-period", "FAASD_STOP_GRACE_PERIOD", "10s", "SIGTERM-to-SIGKILL grace when a function is removed or replaced.", ParseDuration);
         ScaleToZero = Add<bool>("--scale-to-zero", "FAASD_SCALE_TO_ZERO", "false", "Freeze idle functions by default (label com.openfaas.scale.zero overrides per function).", bool.Parse);
         ScaleToZeroIdle = Add<TimeSpan>("--scale-to-zero-idle", "FAASD_SCALE_TO_ZERO_IDLE", "5m", "Idle time before a function is frozen (label com.openfaas.scale.zero-duration overrides).", ParseDuration);
@@ -71,7 +70,6 @@ public sealed class SettingsOptions
     public Option<string> Insecure { get; }
     public Option<TimeSpan> ReadinessTimeout { get; }
     public Option<TimeSpan> UpstreamTimeout { get; }
-    public Option<TimeSpan> UpstreamPreconnect { get; }
     public Option<TimeSpan> MemoryTrimInterval { get; }
     public Option<TimeSpan> StopGrace { get; }
     public Option<bool> ScaleToZero { get; }
@@ -127,7 +125,6 @@ public sealed class SettingsOptions
             InsecureRegistries = result.GetValue(Insecure)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             ReadinessTimeout = result.GetValue(ReadinessTimeout),
             UpstreamTimeout = result.GetValue(UpstreamTimeout),
-            UpstreamPreconnect = result.GetValue(UpstreamPreconnect),
             StopGracePeriod = result.GetValue(StopGrace),
             ScaleToZero = result.GetValue(ScaleToZero),
             ScaleToZeroIdle = result.GetValue(ScaleToZeroIdle),

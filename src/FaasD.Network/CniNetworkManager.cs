@@ -23,6 +23,7 @@ internal sealed partial class CniNetworkManager : INetworkManager
     private readonly AttachmentStore _store;
     private readonly IMasqueradeRules _masquerade;
     private readonly KeyedAsyncLock<string> _locks = new(StringComparer.Ordinal);
+    private int _usingBuiltInConfig;
 
     public CniNetworkManager(IOptions<NetworkOptions> options, ILogger<CniNetworkManager> logger, TimeProvider? timeProvider = null)
         : this(options, logger, new IptablesMasqueradeRules(), timeProvider)
@@ -184,7 +185,12 @@ internal sealed partial class CniNetworkManager : INetworkManager
     /// </summary>
     private static string NewContainerId(string id) => $"{id}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
 
-    private async Task<CniNetworkConfig> LoadNetworkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The conflist as it is now (read on every attach, so an edited file applies to the next one). A missing file
+    /// means the built-in network; that is said once, not on every deploy and pool refill, and again only after the
+    /// file was back in between.
+    /// </summary>
+    internal async Task<CniNetworkConfig> LoadNetworkAsync(CancellationToken cancellationToken)
     {
         if (_options.ConfigListJson is { } inline)
         {
@@ -193,9 +199,15 @@ internal sealed partial class CniNetworkManager : INetworkManager
 
         if (!File.Exists(_options.ConfigListPath))
         {
-            LogUsingBuiltInConfig(_options.ConfigListPath);
+            if (Interlocked.Exchange(ref _usingBuiltInConfig, 1) == 0)
+            {
+                LogUsingBuiltInConfig(_options.ConfigListPath);
+            }
+
             return CniNetworkConfig.Parse(NetworkDefaults.ConfigList);
         }
+
+        Volatile.Write(ref _usingBuiltInConfig, 0);
 
         try
         {
